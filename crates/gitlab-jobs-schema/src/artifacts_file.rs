@@ -1,0 +1,20 @@
+//! The job's artifacts archive (`API::Entities::Ci::JobArtifactFile`).
+
+use serde::{Deserialize, Serialize};
+
+/// The job's artifacts archive. GitLab keeps this key for backward compatibility: `artifacts`
+/// lists every artifact file, including the archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(examples(crate::examples::job_artifacts_file))
+)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::job_artifacts_file()))]
+pub struct JobArtifactsFile {
+    /// File name of the archive, usually `artifacts.zip`.
+    pub filename: String,
+    /// Size of the archive in bytes.
+    pub size: i64,
+}

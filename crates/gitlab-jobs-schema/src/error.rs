@@ -1,0 +1,240 @@
+//! The bodies GitLab answers errors with.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An error body from GitLab. Which shape comes back depends on where the error was raised, not
+/// on the status:
+///
+/// - [`MessageBody`], `{"message": "404 Project Not Found"}`: most errors (`not_found!`,
+///   `forbidden!`, `bad_request!`, conflicts);
+/// - [`RateLimitBody`], `{"message": {"error": "..."}}`: a rate limit (429);
+/// - [`ErrorBody`], `{"error": "..."}`: a rejected parameter (400), a refused pagination (405),
+///   or a bad or insufficient OAuth token, which adds `error_description` and `scope`.
+///
+/// A JSON body of any other shape is kept as [`ApiError::Other`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ApiError {
+    /// `{"message": "<status> <reason>"}`.
+    Message(MessageBody),
+    /// `{"message": {"error": "<reason>"}}`, for a rate limit.
+    RateLimited(RateLimitBody),
+    /// `{"error": "<reason>"}`, with `error_description` and `scope` for OAuth errors.
+    Error(ErrorBody),
+    /// A JSON body of a shape GitLab is not known to send, kept as sent.
+    Other(serde_json::Value),
+}
+
+impl ApiError {
+    /// The human-readable reason GitLab gave, if the body has one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            ApiError::Message(body) => Some(&body.message),
+            ApiError::RateLimited(body) => Some(&body.message.error),
+            ApiError::Error(body) => Some(body.error_description.as_deref().unwrap_or(&body.error)),
+            ApiError::Other(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// The reason GitLab gave, or `unrecognized error body` for an unknown shape; never the
+    /// whole body.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason().unwrap_or("unrecognized error body"))
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        // The shapes exclude each other by key and type, so the order only matters for bodies
+        // GitLab does not send, which end up in `Other`.
+        if let Ok(body) = MessageBody::deserialize(&value) {
+            return Ok(ApiError::Message(body));
+        }
+        if let Ok(body) = RateLimitBody::deserialize(&value) {
+            return Ok(ApiError::RateLimited(body));
+        }
+        if let Ok(body) = ErrorBody::deserialize(&value) {
+            return Ok(ApiError::Error(body));
+        }
+        Ok(ApiError::Other(value))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ApiError {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::ToSchema;
+        use utoipa::openapi::schema::{OneOfBuilder, Ref};
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name(MessageBody::name()))
+            .item(Ref::from_schema_name(RateLimitBody::name()))
+            .item(Ref::from_schema_name(ErrorBody::name()))
+            .description(Some(
+                "An error body from GitLab. The shape depends on where the error was raised: \
+                 `{\"message\": string}` for most errors, `{\"message\": {\"error\": string}}` \
+                 for a rate limit, and `{\"error\": string}` for a rejected parameter, a refused \
+                 pagination or a bad OAuth token.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ApiError {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((MessageBody::name().into(), MessageBody::schema()));
+        schemas.push((RateLimitBody::name().into(), RateLimitBody::schema()));
+        schemas.push((ErrorBody::name().into(), ErrorBody::schema()));
+        RateLimitBody::schemas(schemas);
+    }
+}
+
+#[cfg(feature = "json-schema")]
+impl schemars::JsonSchema for ApiError {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ApiError".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An error body from GitLab: `{\"message\": string}`, \
+                            `{\"message\": {\"error\": string}}` or `{\"error\": string}`.",
+            "oneOf": [
+                generator.subschema_for::<MessageBody>(),
+                generator.subschema_for::<RateLimitBody>(),
+                generator.subschema_for::<ErrorBody>(),
+            ],
+        })
+    }
+}
+
+/// The most common error body: the status and a reason, such as `404 Project Not Found`,
+/// `404 Not found`, `403 Forbidden - Job is not retryable` or `400 Bad request - Unplayable Job`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({"message": "404 Project Not Found"}))))]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "json-schema",
+    schemars(example = serde_json::json!({"message": "404 Project Not Found"}))
+)]
+pub struct MessageBody {
+    /// The status and the reason.
+    pub message: String,
+}
+
+/// The body of a 429 from GitLab's application rate limits: `message` is an object here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({
+    "message": {"error": "This endpoint has been requested too many times. Try again later."}
+}))))]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+    "message": {"error": "This endpoint has been requested too many times. Try again later."}
+})))]
+pub struct RateLimitBody {
+    /// What was limited.
+    pub message: RateLimitMessage,
+}
+
+/// The reason inside a rate-limit body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({
+    "error": "This endpoint has been requested too many times. Try again later."
+}))))]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+    "error": "This endpoint has been requested too many times. Try again later."
+})))]
+pub struct RateLimitMessage {
+    /// The reason, such as `This endpoint has been requested too many times. Try again later.`
+    pub error: String,
+}
+
+/// An error body keyed `error`: a rejected parameter (`scope does not have a valid value`), a
+/// refused pagination (`Keyset pagination is not yet available for this type of request`), or
+/// an OAuth error (`invalid_token`, `insufficient_scope`) with a description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(examples(json!({
+    "error": "insufficient_scope",
+    "error_description": "The request requires higher privileges than provided by the access token.",
+    "scope": "api"
+}))))]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+    "error": "insufficient_scope",
+    "error_description": "The request requires higher privileges than provided by the access token.",
+    "scope": "api"
+})))]
+pub struct ErrorBody {
+    /// The reason, or the OAuth error code.
+    pub error: String,
+    /// What went wrong with the token; OAuth errors only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub error_description: Option<String>,
+    /// The token scope the request needs, such as `api`; `insufficient_scope` errors only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub scope: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> ApiError {
+        serde_json::from_str(json).expect("any JSON parses")
+    }
+
+    #[test]
+    fn each_gitlab_shape_parses_into_its_variant() {
+        assert!(matches!(
+            parse(r#"{"message":"404 Project Not Found"}"#),
+            ApiError::Message(MessageBody { message }) if message == "404 Project Not Found"
+        ));
+        let limited = parse(
+            r#"{"message":{"error":"This endpoint has been requested too many times. Try again later."}}"#,
+        );
+        assert!(matches!(limited, ApiError::RateLimited(_)));
+        assert_eq!(
+            limited.to_string(),
+            "This endpoint has been requested too many times. Try again later."
+        );
+        let scope = parse(
+            r#"{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api"}"#,
+        );
+        assert!(matches!(&scope, ApiError::Error(ErrorBody { scope: Some(s), .. }) if s == "api"));
+        assert_eq!(
+            parse(r#"{"error":"scope does not have a valid value"}"#).reason(),
+            Some("scope does not have a valid value")
+        );
+    }
+
+    #[test]
+    fn an_unknown_shape_is_kept_and_not_printed() {
+        let other = parse(r#"{"errors":["something","else"]}"#);
+        assert!(matches!(other, ApiError::Other(_)));
+        assert_eq!(other.to_string(), "unrecognized error body");
+        assert_eq!(
+            serde_json::to_string(&other).unwrap(),
+            r#"{"errors":["something","else"]}"#
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! Examples for the schemas and operations of the contract.
+//!
+//! Each comes from a payload in GitLab's Jobs API documentation (`src/examples/*.json`), completed
+//! with the keys GitLab's source always sends and the documentation leaves out, so that every
+//! example validates against its own schema. The contract tests check that each operation's
+//! example still contains the documented payload.
+
+use serde_json::Value;
+
+fn parse(file: &str, text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("src/examples/{file}: {err}"))
+}
+
+fn at(value: Value, pointer: &str) -> Value {
+    value
+        .pointer(pointer)
+        .cloned()
+        .unwrap_or_else(|| panic!("example has nothing at {pointer}"))
+}
+
+macro_rules! example_files {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            #[doc = concat!("The example in `src/examples/", stringify!($name), ".json`.")]
+            pub fn $name() -> Value {
+                parse(
+                    concat!(stringify!($name), ".json"),
+                    include_str!(concat!("examples/", stringify!($name), ".json")),
+                )
+            }
+        )+
+    };
+}
+
+example_files!(
+    list_project_jobs,
+    list_pipeline_jobs,
+    list_pipeline_bridges,
+    get_job_by_token,
+    get_allowed_agents,
+    get_job,
+    cancel_job,
+    retry_job,
+    erase_job,
+    play_job,
+    play_job_request,
+    runner,
+    runner_manager,
+);
+
+pub fn job() -> Value {
+    get_job()
+}
+pub fn bridge() -> Value {
+    at(list_pipeline_bridges(), "/0")
+}
+pub fn commit() -> Value {
+    at(get_job(), "/commit")
+}
+pub fn pipeline_basic() -> Value {
+    at(get_job(), "/pipeline")
+}
+pub fn user() -> Value {
+    at(get_job(), "/user")
+}
+pub fn user_basic() -> Value {
+    at(runner(), "/created_by")
+}
+pub fn job_project() -> Value {
+    at(get_job(), "/project")
+}
+pub fn job_artifact() -> Value {
+    at(list_project_jobs(), "/0/artifacts/0")
+}
+pub fn job_artifacts_file() -> Value {
+    at(list_project_jobs(), "/0/artifacts_file")
+}
+pub fn allowed_agent() -> Value {
+    at(get_allowed_agents(), "/allowed_agents/0")
+}
+pub fn agent_config_project() -> Value {
+    at(get_allowed_agents(), "/allowed_agents/0/config_project")
+}
+pub fn allowed_agents_job() -> Value {
+    at(get_allowed_agents(), "/job")
+}
+pub fn allowed_agents_pipeline() -> Value {
+    at(get_allowed_agents(), "/pipeline")
+}
+pub fn allowed_agents_project() -> Value {
+    at(get_allowed_agents(), "/project")
+}
+pub fn allowed_agents_group() -> Value {
+    at(get_allowed_agents(), "/project/groups/0")
+}
+pub fn allowed_agents_user() -> Value {
+    at(get_allowed_agents(), "/user")
+}
+pub fn allowed_agents_environment() -> Value {
+    at(get_allowed_agents(), "/environment")
+}
+pub fn job_variable_attributes() -> Value {
+    at(play_job_request(), "/job_variables_attributes/0")
+}
+pub fn cancel_job_request() -> Value {
+    serde_json::json!({ "force": true })
+}

@@ -1,0 +1,327 @@
+//! The operations of the Jobs API, one stub per operation. The function names are the
+//! operation IDs, and so the method names of clients generated from the contract.
+
+#![cfg(feature = "openapi")]
+
+use crate::params::{
+    JobPath, KeysetPagination, OffsetPagination, PipelineJobsFilter, PipelinePath,
+    ProjectJobsFilter, ProjectPath, ScopeFilter,
+};
+use crate::{AllowedAgents, ApiError, Bridge, CancelJobRequest, Job, JobOrBridge, PlayJobRequest};
+
+/// The tag of every operation.
+pub const JOBS_TAG: &str = "jobs";
+
+/// List the jobs of a project
+///
+/// Returns the project's jobs, newest first, optionally filtered by status (`scope[]`) and by
+/// the branch or tag of their pipelines (`ref`). Retried jobs are included.
+///
+/// Offset pagination is the default; keyset pagination (`pagination=keyset`, GitLab 15.9 and
+/// later) is recommended for reading many pages. Unlike other lists, this one never sends
+/// `X-Total` or `X-Total-Pages`: follow `X-Next-Page` or the `Link` header until it runs out.
+/// GitLab rate-limits this endpoint per user (600 requests a minute by default).
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/jobs",
+    tag = JOBS_TAG,
+    params(ProjectPath, ScopeFilter, ProjectJobsFilter, OffsetPagination, KeysetPagination),
+    responses(
+        (status = 200, description = "A page of the project's jobs, newest first.",
+            body = Vec<Job>, headers(
+                ("X-Page" = i64, description = "The current page (offset pagination)."),
+                ("X-Per-Page" = i64, description = "Items per page."),
+                ("X-Next-Page" = String, description = "The next page, or an empty string on the last page (offset pagination)."),
+                ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page (offset pagination)."),
+                ("Link" = String, description = "RFC 8288 links to the `prev`, `next` and `first` pages; with keyset pagination, `next` carries the cursor and is absent on the last page."),
+            ),
+            example = json!(crate::examples::list_project_jobs())),
+        (status = 400, description = "A parameter is invalid, such as an unknown `scope[]` value or `per_page=0`.",
+            body = ApiError, example = json!({"error": "scope does not have a valid value"})),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The token lacks the scope, or the user the role, to read jobs.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project does not exist or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Project Not Found"})),
+        (status = 405, description = "Keyset pagination was asked for with an ordering other than `order_by=id&sort=desc`, or an offset past GitLab's limit (50,000 by default, where enforced).",
+            body = ApiError, example = json!({"error": "Keyset pagination is not yet available for this type of request"})),
+        (status = 429, description = "The user made too many requests to this endpoint.",
+            body = ApiError, headers(
+                ("Retry-After" = i64, description = "Seconds to wait before retrying."),
+                ("RateLimit-Limit" = i64, description = "Requests allowed per period."),
+                ("RateLimit-Remaining" = i64, description = "Requests left in this period."),
+                ("RateLimit-Reset" = i64, description = "When the period ends, in seconds since the Unix epoch."),
+            ),
+            example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
+    ),
+    security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = [])),
+)]
+pub fn list_project_jobs() {}
+
+/// List the jobs of a pipeline
+///
+/// Returns the jobs of a pipeline, child pipelines included, newest first (GitLab 13.5 and
+/// later), optionally filtered by status. Retried jobs are left out unless `include_retried`
+/// is set. Trigger jobs are not listed here: see the pipeline's bridges.
+///
+/// A public project's pipeline jobs can be read without a token. A user who may see the
+/// pipeline but not its jobs gets an empty list.
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/pipelines/{pipeline_id}/jobs",
+    tag = JOBS_TAG,
+    params(PipelinePath, ScopeFilter, PipelineJobsFilter, OffsetPagination),
+    responses(
+        (status = 200, description = "A page of the pipeline's jobs, newest first.",
+            body = Vec<Job>, headers(
+                ("X-Page" = i64, description = "The current page."),
+                ("X-Per-Page" = i64, description = "Items per page."),
+                ("X-Next-Page" = String, description = "The next page, or an empty string on the last page."),
+                ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page."),
+                ("X-Total" = i64, description = "The number of jobs; left out when there are more than 10,000."),
+                ("X-Total-Pages" = i64, description = "The number of pages; left out when there are more than 10,000 jobs."),
+                ("Link" = String, description = "RFC 8288 links to the `prev`, `next`, `first` and `last` pages."),
+            ),
+            example = json!(crate::examples::list_pipeline_jobs())),
+        (status = 400, description = "A parameter is invalid, such as an unknown `scope[]` value.",
+            body = ApiError, example = json!({"error": "scope does not have a valid value"})),
+        (status = 401, description = "The token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The token lacks the scope to read the pipeline.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the pipeline does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+    ),
+    security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = []), ()),
+)]
+pub fn list_pipeline_jobs() {}
+
+/// List the trigger jobs of a pipeline
+///
+/// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
+/// newest first, optionally filtered by status. GitLab 19.2 deprecated this route in favour of
+/// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`, which answers the same.
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/pipelines/{pipeline_id}/bridges",
+    tag = JOBS_TAG,
+    params(PipelinePath, ScopeFilter, OffsetPagination),
+    responses(
+        (status = 200, description = "A page of the pipeline's trigger jobs, newest first.",
+            body = Vec<Bridge>, headers(
+                ("X-Page" = i64, description = "The current page."),
+                ("X-Per-Page" = i64, description = "Items per page."),
+                ("X-Next-Page" = String, description = "The next page, or an empty string on the last page."),
+                ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page."),
+                ("X-Total" = i64, description = "The number of trigger jobs; left out when there are more than 10,000."),
+                ("X-Total-Pages" = i64, description = "The number of pages; left out when there are more than 10,000 trigger jobs."),
+                ("Link" = String, description = "RFC 8288 links to the `prev`, `next`, `first` and `last` pages."),
+            ),
+            example = json!(crate::examples::list_pipeline_bridges())),
+        (status = 400, description = "A parameter is invalid, such as an unknown `scope[]` value.",
+            body = ApiError, example = json!({"error": "scope does not have a valid value"})),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not read the project's jobs.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the pipeline does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn list_pipeline_bridges() {}
+
+/// Get the job of a CI job token
+///
+/// Returns the running job that owns the CI job token the request is authenticated with
+/// (GitLab 13.10 and later). Only a job token works here: send it as `JOB-TOKEN`, as the
+/// `job_token` query parameter, or as `Authorization: Bearer`, from the job's own script.
+#[utoipa::path(
+    get,
+    path = "/job",
+    tag = JOBS_TAG,
+    responses(
+        (status = 200, description = "The job that owns the token.",
+            body = Job, example = json!(crate::examples::get_job_by_token())),
+        (status = 401, description = "No token, an invalid token, or the token of a job that is not running.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 404, description = "The request was authenticated with something other than a job token.",
+            body = ApiError, example = json!({"message": "404 Job Not Found"})),
+    ),
+    security(("job_token" = []), ("job_token_query" = []), ("bearer" = [])),
+)]
+pub fn get_job_by_token() {}
+
+/// Get the agents a CI job token may use
+///
+/// Returns the GitLab agents for Kubernetes that the job owning the CI job token is allowed to
+/// use, with the job, pipeline, project and user the access was resolved for (GitLab 13.11
+/// and later). Only a job token works here, as for the job token's job.
+#[utoipa::path(
+    get,
+    path = "/job/allowed_agents",
+    tag = JOBS_TAG,
+    responses(
+        (status = 200, description = "The allowed agents and the context they were resolved for.",
+            body = AllowedAgents, example = json!(crate::examples::get_allowed_agents())),
+        (status = 401, description = "No token, an invalid token, or the token of a job that is not running.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 404, description = "The request was authenticated with something other than a job token.",
+            body = ApiError, example = json!({"message": "404 Job Not Found"})),
+    ),
+    security(("job_token" = []), ("job_token_query" = []), ("bearer" = [])),
+)]
+pub fn get_allowed_agents() {}
+
+/// Get a job
+///
+/// Returns one job of a project. Trigger jobs are not found here: list the pipeline's bridges
+/// instead.
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/jobs/{job_id}",
+    tag = JOBS_TAG,
+    params(JobPath),
+    responses(
+        (status = 200, description = "The job.", body = Job, example = json!(crate::examples::get_job())),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not read the project's jobs.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn get_job() {}
+
+/// Get a job's log
+///
+/// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
+/// body when there is none. A running job's log grows between requests. Some installations
+/// answer with a redirect to object storage: follow it without sending the token along.
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/jobs/{job_id}/trace",
+    tag = JOBS_TAG,
+    params(JobPath),
+    responses(
+        (status = 200, description = "The log, as raw bytes (usually UTF-8 with ANSI color codes).",
+            body = String, content_type = "text/plain",
+            example = json!("Running with gitlab-runner 16.11.1 (535ced5f)\n  on docker-auto-scale s_89e5e995\n$ bundle exec rubocop\nJob succeeded\n")),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not read the log, such as a guest when debug logging is on.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn get_job_log() {}
+
+/// Cancel a job
+///
+/// Cancels a job and returns it. A job that cannot be canceled (it already finished, say) is
+/// not an error: it comes back unchanged. A job in `canceling` stops at once with `force`.
+#[utoipa::path(
+    post,
+    path = "/projects/{id}/jobs/{job_id}/cancel",
+    tag = JOBS_TAG,
+    params(JobPath),
+    request_body(content = CancelJobRequest, description = "Optional; `{}` or no body cancels normally."),
+    responses(
+        (status = 201, description = "The job, canceled or, if it could not be, unchanged.",
+            body = Job, example = json!(crate::examples::cancel_job())),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not cancel the job, or `force` without the Maintainer role.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn cancel_job() {}
+
+/// Retry a job
+///
+/// Creates a new job that runs the given one again, and returns the new job (usually
+/// `pending`). The old job is then marked as retried. Trigger jobs can be retried too; GitLab
+/// then renders the new trigger job as a job, without `runner_manager`.
+#[utoipa::path(
+    post,
+    path = "/projects/{id}/jobs/{job_id}/retry",
+    tag = JOBS_TAG,
+    params(JobPath),
+    responses(
+        (status = 201, description = "The new job.", body = Job, example = json!(crate::examples::retry_job())),
+        (status = 400, description = "GitLab could not retry the job.",
+            body = ApiError, example = json!({"message": "400 Bad request - Job is not retryable"})),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The job cannot be retried (it is archived, say) or the user may not retry it.",
+            body = ApiError, example = json!({"message": "403 Forbidden - Job is not retryable"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+        (status = 429, description = "The user retried jobs of this project too often.",
+            body = ApiError, example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn retry_job() {}
+
+/// Erase a job
+///
+/// Deletes the job's artifacts and log, and returns the job with `erased_at` set. A Developer
+/// may erase only their own jobs; archived jobs cannot be erased.
+#[utoipa::path(
+    post,
+    path = "/projects/{id}/jobs/{job_id}/erase",
+    tag = JOBS_TAG,
+    params(JobPath),
+    responses(
+        (status = 201, description = "The erased job.", body = Job, example = json!(crate::examples::erase_job())),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The job cannot be erased (it is not finished or archived, say) or the user may not erase it.",
+            body = ApiError, example = json!({"message": "403 Forbidden - Job is not erasable!"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+        (status = 409, description = "The project's storage statistics are being recalculated; try again later.",
+            body = ApiError, example = json!({"message": "Action temporarily disabled. The project this pipeline belongs to is undergoing stats refresh."})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn erase_job() {}
+
+/// Run a manual job
+///
+/// Starts a job that waits to be started by hand (status `manual`), optionally with variables
+/// for this run (GitLab 14.9 and later), and returns it. The answer is a trigger job when the
+/// manual job is one.
+#[utoipa::path(
+    post,
+    path = "/projects/{id}/jobs/{job_id}/play",
+    tag = JOBS_TAG,
+    params(JobPath),
+    request_body(content = PlayJobRequest, description = "Optional; `{}` or no body plays the job without extra variables.",
+        example = json!(crate::examples::play_job_request())),
+    responses(
+        (status = 200, description = "The started job, or trigger job.",
+            body = JobOrBridge, example = json!(crate::examples::play_job())),
+        (status = 400, description = "The job is not a manual job, or a variable lacks its `key` or `value`.",
+            body = ApiError, example = json!({"message": "400 Bad request - Unplayable Job"})),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not run the job, such as a Reporter, or the job's environment is protected.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Not found"})),
+        (status = 429, description = "The user ran jobs of this project too often.",
+            body = ApiError, example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn play_job() {}

@@ -1,0 +1,66 @@
+//! Request bodies of the job actions.
+
+use serde::{Deserialize, Serialize};
+
+/// Body of the play operation: variables for this run of a manual job.
+///
+/// Every key is optional: an empty body (`{}`) plays the job with the variables it already has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(examples(crate::examples::play_job_request))
+)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::play_job_request()))]
+pub struct PlayJobRequest {
+    /// Variables to set for this run of the job (GitLab 14.9 and later). Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub job_variables_attributes: Vec<JobVariableAttributes>,
+}
+
+/// A variable to set when playing a manual job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(examples(crate::examples::job_variable_attributes))
+)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::job_variable_attributes()))]
+pub struct JobVariableAttributes {
+    /// Name of the variable; GitLab answers 400 when it is missing.
+    pub key: String,
+    /// Value of the variable; GitLab answers 400 when it is missing.
+    pub value: String,
+}
+
+impl JobVariableAttributes {
+    /// A variable named `key` with `value`.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Body of the cancel operation.
+///
+/// Every key is optional: an empty body (`{}`) asks for a normal cancellation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(examples(crate::examples::cancel_job_request))
+)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::cancel_job_request()))]
+pub struct CancelJobRequest {
+    /// Stop a job that is already `canceling` at once, without waiting for its `after_script`.
+    /// Needs the Maintainer role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[cfg_attr(feature = "json-schema", schemars(with = "bool"))]
+    pub force: Option<bool>,
+}

@@ -1,0 +1,224 @@
+//! The operations and parameter tables of the newest documentation against the contract.
+
+use std::collections::BTreeSet;
+
+use contract_tests::docs::{self, NEWEST_MARKDOWN};
+use contract_tests::spec::{self, Operation, resolve};
+use serde_json::Value;
+
+const PAGINATION: &str = "offset pagination; GitLab documents it once, on its REST API \
+    pagination page, which this page links to";
+const KEYSET: &str = "keyset pagination; GitLab documents it on its REST API pagination page, \
+    which this page links to";
+
+/// Parameters the contract has that the newest documentation page does not list, and why.
+const UNDOCUMENTED: &[(&str, &str, &str)] = &[
+    (
+        "list_project_jobs",
+        "ref",
+        "a filter in GitLab's source (lib/api/ci/jobs.rb) that the page does not list",
+    ),
+    ("list_project_jobs", "page", PAGINATION),
+    ("list_project_jobs", "per_page", PAGINATION),
+    ("list_project_jobs", "pagination", KEYSET),
+    ("list_project_jobs", "order_by", KEYSET),
+    ("list_project_jobs", "sort", KEYSET),
+    ("list_project_jobs", "cursor", KEYSET),
+    ("list_pipeline_jobs", "page", PAGINATION),
+    ("list_pipeline_jobs", "per_page", PAGINATION),
+    ("list_pipeline_bridges", "page", PAGINATION),
+    ("list_pipeline_bridges", "per_page", PAGINATION),
+    (
+        "cancel_job",
+        "force",
+        "in GitLab's source (lib/api/ci/jobs.rb) and newer documentation",
+    ),
+];
+
+/// Documented parameters the contract names differently. GitLab reads `scope` and `scope[]`
+/// alike, but only the bracketed name carries several values: a repeated bare `scope=` keeps
+/// only the last, so the contract uses `scope[]`, as the documentation's own curl examples do.
+const RENAMED: &[(&str, &str)] = &[("scope", "scope[]")];
+
+/// Documented types the contract narrows: a single `scope[]` value is an array of one, so the
+/// contract offers only the array.
+const NARROWED: &[(&str, &str, &str)] =
+    &[("scope[]", "string or array of strings", "array of strings")];
+
+/// Rows of a parameter table that name a credential, not a parameter: the contract says it
+/// with the operation's security schemes.
+const CREDENTIALS: &[(&str, &str, &str)] = &[("get_allowed_agents", "CI_JOB_TOKEN", "job_token")];
+
+/// The operations of the newest markdown.
+fn documented() -> Vec<docs::DocOperation> {
+    let seed = docs::seeds()
+        .into_iter()
+        .find(|seed| seed.version == NEWEST_MARKDOWN)
+        .expect("the newest markdown is carried");
+    docs::operations(&seed.text)
+}
+
+#[test]
+fn the_contract_has_exactly_the_documented_operations() {
+    let documented: BTreeSet<(String, String)> = documented()
+        .into_iter()
+        .map(|operation| (operation.method, operation.path))
+        .collect();
+    let contract: BTreeSet<(String, String)> = spec::operations(&spec::openapi_31())
+        .into_iter()
+        .map(|operation| (operation.method, operation.path))
+        .collect();
+    assert_eq!(
+        documented.len(),
+        11,
+        "the newest page documents eleven operations"
+    );
+    assert_eq!(contract, documented);
+}
+
+/// A parameter of the contract: a path or query parameter, or a property of the JSON body.
+#[derive(Debug)]
+struct ContractParam {
+    name: String,
+    required: bool,
+    doc_type: String,
+}
+
+fn contract_params(doc: &Value, operation: &Operation) -> Vec<ContractParam> {
+    let mut params: Vec<ContractParam> = operation.object["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|parameter| ContractParam {
+            name: parameter["name"].as_str().unwrap().to_owned(),
+            required: parameter["required"].as_bool().unwrap_or(false),
+            doc_type: doc_type(doc, &parameter["schema"]),
+        })
+        .collect();
+    if let Some(body) = operation.request_schema() {
+        let (_, body) = resolve(doc, body["$ref"].as_str().expect("bodies are components"));
+        let required: Vec<&str> = body["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (name, schema) in body["properties"].as_object().unwrap() {
+            params.push(ContractParam {
+                name: name.clone(),
+                required: required.contains(&name.as_str()),
+                doc_type: doc_type(doc, schema),
+            });
+        }
+    }
+    params
+}
+
+/// A schema in the words of GitLab's parameter tables.
+fn doc_type(doc: &Value, schema: &Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return doc_type(doc, resolve(doc, reference).1);
+    }
+    if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
+        return alternatives
+            .iter()
+            .map(|alternative| doc_type(doc, alternative))
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    match schema["type"].as_str() {
+        Some("array") => match doc_type(doc, &schema["items"]).as_str() {
+            "object" => "array of hashes".to_owned(),
+            item => format!("array of {item}s"),
+        },
+        Some(other) => other.to_owned(),
+        None => panic!("no documentation type for {schema}"),
+    }
+}
+
+#[test]
+fn parameter_tables_match_the_contract() {
+    let doc = spec::openapi_31();
+    let operations = spec::operations(&doc);
+    let mut failures = Vec::new();
+    let mut used_undocumented = BTreeSet::new();
+    for documented in documented() {
+        let operation = spec::operation(&operations, &documented.method, &documented.path).unwrap();
+        let id = operation.operation_id.as_str();
+        let contract = contract_params(&doc, operation);
+        for row in &documented.params {
+            if let Some((_, _, scheme)) = CREDENTIALS
+                .iter()
+                .find(|(op, name, _)| *op == id && *name == row.name)
+            {
+                if !operation.security_schemes().iter().any(|s| s == scheme) {
+                    failures.push(format!(
+                        "{id}: documents {}, but does not accept {scheme}",
+                        row.name
+                    ));
+                }
+                continue;
+            }
+            let name = RENAMED
+                .iter()
+                .find(|(doc, _)| *doc == row.name)
+                .map_or(row.name.as_str(), |(_, spec)| spec);
+            let Some(param) = contract.iter().find(|param| param.name == name) else {
+                failures.push(format!(
+                    "{id}: the documented `{}` is not in the contract",
+                    row.name
+                ));
+                continue;
+            };
+            if param.required != row.required {
+                failures.push(format!(
+                    "{id}.{name}: required {} in the docs, {} in the contract",
+                    row.required, param.required
+                ));
+            }
+            let narrowed = NARROWED.iter().any(|(n, documented, contract)| {
+                *n == name && *documented == row.doc_type && *contract == param.doc_type
+            });
+            if param.doc_type != row.doc_type && !narrowed {
+                failures.push(format!(
+                    "{id}.{name}: `{}` in the docs, `{}` in the contract",
+                    row.doc_type, param.doc_type
+                ));
+            }
+        }
+        for param in &contract {
+            let documented_name = RENAMED
+                .iter()
+                .find(|(_, spec)| *spec == param.name)
+                .map_or(param.name.as_str(), |(doc, _)| doc);
+            if documented
+                .params
+                .iter()
+                .any(|row| row.name == documented_name)
+            {
+                continue;
+            }
+            match UNDOCUMENTED.iter().find(|(op, name, _)| *op == id && *name == param.name) {
+                Some(_) => {
+                    used_undocumented.insert((id.to_owned(), param.name.clone()));
+                }
+                None => failures.push(format!(
+                    "{id}: `{}` is not in the documentation; list it in UNDOCUMENTED with the reason",
+                    param.name
+                )),
+            }
+        }
+    }
+    for (op, name, _) in UNDOCUMENTED {
+        if !used_undocumented.contains(&(op.to_string(), name.to_string())) {
+            failures.push(format!(
+                "UNDOCUMENTED lists {op}.{name}, which is documented or gone"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "parameter tables and contract disagree:\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,528 @@
+//! The published documents on their own: structure, references, descriptions, examples, and the
+//! agreement of the OpenAPI components with the per-model JSON Schemas.
+
+use std::collections::BTreeMap;
+
+use contract_tests::spec::{self, resolve};
+use contract_tests::{fixtures_dir, workspace_root};
+use serde_json::{Map, Value, json};
+
+use super::support::{components, errors, validator};
+
+/// Every `$ref` in `value`, with where it is.
+fn references(value: &Value, at: String, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(object) => {
+            for (key, item) in object {
+                if key == "$ref" {
+                    if let Some(target) = item.as_str() {
+                        found.push((at.clone(), target.to_owned()));
+                    }
+                } else {
+                    references(item, format!("{at}/{key}"), found);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                references(item, format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves() {
+    for (name, doc) in [
+        ("openapi.yaml", spec::openapi_31()),
+        ("openapi-3.0.yaml", spec::openapi_30()),
+    ] {
+        let mut found = Vec::new();
+        references(&doc, String::new(), &mut found);
+        assert!(found.len() > 100, "{name}: expected many references");
+        let dangling: Vec<_> = found
+            .iter()
+            .filter(|(_, target)| {
+                target
+                    .strip_prefix('#')
+                    .and_then(|pointer| doc.pointer(pointer))
+                    .is_none()
+            })
+            .collect();
+        assert!(
+            dangling.is_empty(),
+            "{name}: dangling references: {dangling:?}"
+        );
+    }
+}
+
+fn oas_schema(file: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures_dir().join("oas").join(file)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn the_31_document_validates_against_the_openapi_31_schema() {
+    let validator = jsonschema::validator_for(&oas_schema("openapi-3.1.schema.json")).unwrap();
+    let doc = spec::openapi_31();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let problems = errors(&validator, &doc);
+    assert!(
+        problems.is_empty(),
+        "openapi.yaml is not valid OpenAPI 3.1:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_30_rendition_validates_against_the_openapi_30_schema() {
+    let validator = jsonschema::validator_for(&oas_schema("openapi-3.0.schema.json")).unwrap();
+    let doc = spec::openapi_30();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let problems = errors(&validator, &doc);
+    assert!(
+        problems.is_empty(),
+        "openapi-3.0.yaml is not valid OpenAPI 3.0:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_component_schema_is_a_valid_json_schema() {
+    let doc = spec::openapi_31();
+    for (name, schema) in components(&doc) {
+        let mut schema = schema.clone();
+        schema["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        if let Err(err) = jsonschema::meta::validate(&schema) {
+            panic!("components.schemas.{name} is not a valid JSON Schema: {err}");
+        }
+    }
+    for (file, schema) in json_schema_files() {
+        if let Err(err) = jsonschema::meta::validate(&schema) {
+            panic!("{file} is not a valid JSON Schema: {err}");
+        }
+    }
+}
+
+/// Whether a property schema has a description, beside a `$ref` or inside a nullable one.
+fn is_described(schema: &Value) -> bool {
+    schema.get("description").is_some()
+        || schema["oneOf"].as_array().is_some_and(|alternatives| {
+            alternatives
+                .iter()
+                .any(|alternative| alternative.get("description").is_some())
+        })
+}
+
+#[test]
+fn every_operation_parameter_schema_and_property_is_described() {
+    let doc = spec::openapi_31();
+    let mut missing = Vec::new();
+    for operation in spec::operations(&doc) {
+        let id = &operation.operation_id;
+        for key in [
+            "operationId",
+            "summary",
+            "description",
+            "tags",
+            "security",
+            "responses",
+        ] {
+            if operation.object.get(key).is_none() {
+                missing.push(format!("{id}: no {key}"));
+            }
+        }
+        for parameter in operation.object["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if parameter.get("description").is_none() {
+                missing.push(format!(
+                    "{id}: parameter {} has no description",
+                    parameter["name"]
+                ));
+            }
+        }
+        for (status, response) in operation.object["responses"].as_object().unwrap() {
+            if response.get("description").is_none() {
+                missing.push(format!("{id} {status}: no description"));
+            }
+            let examples = response["content"].as_object().into_iter().flatten();
+            if examples.clone().count() == 0
+                || examples
+                    .clone()
+                    .any(|(_, media)| media.get("example").is_none())
+            {
+                missing.push(format!("{id} {status}: no example"));
+            }
+        }
+    }
+    for (name, schema) in components(&doc) {
+        for key in ["description", "examples"] {
+            if schema.get(key).is_none()
+                && !(key == "examples"
+                    && schema.get("oneOf").is_some()
+                    && schema.get("description").is_some())
+            {
+                missing.push(format!("{name}: no {key}"));
+            }
+        }
+        for (property, property_schema) in schema["properties"].as_object().into_iter().flatten() {
+            if !is_described(property_schema) {
+                missing.push(format!("{name}.{property}: no description"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "undocumented parts of the contract:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_example_validates_against_its_own_schema() {
+    let doc = spec::openapi_31();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, schema) in components(&doc) {
+        let validator = validator(
+            &doc,
+            &json!({"$ref": format!("#/components/schemas/{name}")}),
+        );
+        for example in schema["examples"].as_array().into_iter().flatten() {
+            checked += 1;
+            failures.extend(
+                errors(&validator, example)
+                    .into_iter()
+                    .map(|e| format!("{name}: {e}")),
+            );
+        }
+    }
+    for operation in spec::operations(&doc) {
+        let id = &operation.operation_id;
+        let mut media = Vec::new();
+        if let Some(body) = operation.object.get("requestBody") {
+            media.push(("request body".to_owned(), &body["content"]));
+        }
+        for (status, response) in operation.object["responses"].as_object().unwrap() {
+            media.push((status.clone(), &response["content"]));
+        }
+        for (label, content) in media {
+            for (media_type, entry) in content.as_object().into_iter().flatten() {
+                let Some(example) = entry.get("example") else {
+                    continue;
+                };
+                checked += 1;
+                let validator = validator(&doc, &entry["schema"]);
+                failures.extend(
+                    errors(&validator, example)
+                        .into_iter()
+                        .map(|e| format!("{id} {label} {media_type}: {e}")),
+                );
+            }
+        }
+    }
+    assert!(checked > 80, "only {checked} examples found");
+    assert!(
+        failures.is_empty(),
+        "examples their own schemas reject:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_30_rendition_keeps_every_description_and_example() {
+    fn collect(value: &Value, descriptions: &mut Vec<String>, examples: &mut Vec<String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, item) in object {
+                    match (key.as_str(), item) {
+                        ("description", Value::String(text)) => descriptions.push(text.clone()),
+                        ("example", example) => examples.push(example.to_string()),
+                        ("examples", Value::Array(list)) if !list.is_empty() => {
+                            examples.push(list[0].to_string())
+                        }
+                        _ => collect(item, descriptions, examples),
+                    }
+                }
+            }
+            Value::Array(items) => items
+                .iter()
+                .for_each(|item| collect(item, descriptions, examples)),
+            _ => {}
+        }
+    }
+    let (mut d31, mut e31, mut d30, mut e30) = (vec![], vec![], vec![], vec![]);
+    collect(&spec::openapi_31(), &mut d31, &mut e31);
+    collect(&spec::openapi_30(), &mut d30, &mut e30);
+    for list in [&mut d31, &mut e31, &mut d30, &mut e30] {
+        list.sort();
+    }
+    assert_eq!(d30, d31, "the 3.0.3 rendition lost or changed descriptions");
+    assert_eq!(e30, e31, "the 3.0.3 rendition lost or changed examples");
+}
+
+/// The per-model JSON Schemas, by file name.
+fn json_schema_files() -> BTreeMap<String, Value> {
+    let dir = workspace_root().join("openapi/schemas");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What a schema says about the data, in one form for utoipa's and schemars' ways of saying
+/// it: references by name, nullability as a flag, and no descriptions, examples or defaults.
+fn shape(schema: &Value) -> Value {
+    let Some(object) = schema.as_object() else {
+        return schema.clone();
+    };
+    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        return json!({"ref": reference.rsplit('/').next().unwrap()});
+    }
+    let mut out = Map::new();
+    let mut nullable = false;
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alternatives) = object.get(key).and_then(Value::as_array) {
+            let non_null: Vec<&Value> = alternatives
+                .iter()
+                .filter(|a| a.get("type") != Some(&json!("null")))
+                .collect();
+            nullable |= non_null.len() < alternatives.len();
+            if let [single] = non_null.as_slice() {
+                out.extend(shape(single).as_object().unwrap().clone());
+            } else {
+                out.insert(
+                    "alternatives".into(),
+                    non_null.iter().map(|a| shape(a)).collect(),
+                );
+            }
+        }
+    }
+    match object.get("type") {
+        Some(Value::Array(types)) => {
+            nullable |= types.contains(&json!("null"));
+            let rest: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+            out.insert(
+                "type".into(),
+                if rest.len() == 1 {
+                    rest[0].clone()
+                } else {
+                    json!(rest)
+                },
+            );
+        }
+        Some(single) => {
+            out.insert("type".into(), single.clone());
+        }
+        None => {}
+    }
+    for key in ["format", "enum"] {
+        if let Some(value) = object.get(key) {
+            out.insert(key.into(), value.clone());
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        match object.get(key) {
+            Some(Value::Object(sub)) if sub.is_empty() => {
+                out.insert(key.into(), json!(true));
+            }
+            Some(sub) => {
+                out.insert(key.into(), shape(sub));
+            }
+            None => {}
+        }
+    }
+    if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+        let shaped: Map<String, Value> = properties
+            .iter()
+            .map(|(name, sub)| (name.clone(), shape(sub)))
+            .collect();
+        out.insert("properties".into(), Value::Object(shaped));
+        let mut required: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        required.sort();
+        out.insert("required".into(), json!(required));
+    }
+    if nullable {
+        out.insert("nullable".into(), json!(true));
+    }
+    Value::Object(out)
+}
+
+#[test]
+fn json_schemas_agree_with_the_openapi_components() {
+    let doc = spec::openapi_31();
+    let components = components(&doc);
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for (file, schema) in json_schema_files() {
+        let name = file.trim_end_matches(".json");
+        let mut definitions: Vec<(String, Value)> = vec![(name.to_owned(), schema.clone())];
+        for (def, sub) in schema["$defs"].as_object().into_iter().flatten() {
+            definitions.push((def.clone(), sub.clone()));
+        }
+        for (def, sub) in definitions {
+            let Some(component) = components.get(&def) else {
+                failures.push(format!("{file}: {def} is not an OpenAPI component"));
+                continue;
+            };
+            compared += 1;
+            let (ours, theirs) = (shape(&sub), shape(component));
+            if ours != theirs {
+                failures.push(format!(
+                    "{file}: {def} differs\n  JSON Schema: {ours}\n  OpenAPI:     {theirs}"
+                ));
+            }
+        }
+    }
+    assert!(compared > 50, "only {compared} schemas compared");
+    assert!(
+        failures.is_empty(),
+        "the JSON Schemas and the OpenAPI components disagree:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn operation_table() {
+    let doc = spec::openapi_31();
+    let rows: Vec<String> = spec::operations(&doc)
+        .iter()
+        .map(|operation| {
+            let statuses: Vec<&String> = operation.object["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect();
+            format!(
+                "{} {} {} -> {} [{}]",
+                operation.method,
+                operation.path,
+                operation.operation_id,
+                statuses
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                operation.security_schemes().join(" "),
+            )
+        })
+        .collect();
+    without_module_prefix(|| insta::assert_snapshot!("operation_table", rows.join("\n")));
+}
+
+/// One line per property: its type, whether it may be null, and whether GitLab always sends it.
+fn summary(doc: &Value, schema: &Value) -> Value {
+    fn describe(doc: &Value, schema: &Value) -> String {
+        let shape = shape(schema);
+        let mut text = if let Some(name) = shape["ref"].as_str() {
+            let (_, target) = resolve(doc, &format!("#/components/schemas/{name}"));
+            match target["enum"].as_array() {
+                Some(_) => format!("{name} (enum)"),
+                None => name.to_owned(),
+            }
+        } else if shape["type"] == "array" {
+            format!("[{}]", describe(doc, &schema["items"]))
+        } else if let Some(alternatives) = shape["alternatives"].as_array() {
+            alternatives
+                .iter()
+                .map(|a| a["type"].as_str().unwrap_or("?").to_owned())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        } else {
+            let base = shape["type"].as_str().unwrap_or("any").to_owned();
+            match shape["format"].as_str() {
+                Some(format) => format!("{base}({format})"),
+                None if shape.get("additionalProperties").is_some() => {
+                    format!("map of {}", shape["additionalProperties"])
+                }
+                None => base,
+            }
+        };
+        if shape["nullable"] == true {
+            text.push_str(" | null");
+        }
+        text
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        return json!(values);
+    }
+    if let Some(alternatives) = schema["oneOf"].as_array() {
+        return json!(
+            alternatives
+                .iter()
+                .map(|a| describe(doc, a))
+                .collect::<Vec<_>>()
+        );
+    }
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let properties = schema["properties"].as_object().expect("an object schema");
+    Value::Object(
+        properties
+            .iter()
+            .map(|(name, property)| {
+                let presence = if required.contains(&name.as_str()) {
+                    "always"
+                } else {
+                    "sometimes"
+                };
+                (
+                    name.clone(),
+                    json!(format!("{}, {presence}", describe(doc, property))),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[test]
+fn model_schemas() {
+    let doc = spec::openapi_31();
+    without_module_prefix(|| {
+        for (name, schema) in components(&doc) {
+            insta::assert_yaml_snapshot!(
+                format!("{}_schema", snake_case(name)),
+                summary(&doc, schema)
+            );
+        }
+    });
+}
+
+/// Names snapshot files by the snapshot's own name (`job_schema.snap`).
+fn without_module_prefix(run: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(run);
+}

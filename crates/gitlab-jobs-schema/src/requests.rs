@@ -64,3 +64,31 @@ pub struct CancelJobRequest {
     #[cfg_attr(feature = "json-schema", schemars(with = "bool"))]
     pub force: Option<bool>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_bodies_are_empty_objects_never_null() {
+        assert_eq!(
+            serde_json::to_string(&PlayJobRequest::default()).unwrap(),
+            "{}"
+        );
+        assert_eq!(
+            serde_json::to_string(&CancelJobRequest::default()).unwrap(),
+            "{}"
+        );
+    }
+
+    #[test]
+    fn play_variables_are_sent_as_gitlab_documents_them() {
+        let body = PlayJobRequest {
+            job_variables_attributes: vec![JobVariableAttributes::new("TEST_VAR_1", "test1")],
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"job_variables_attributes":[{"key":"TEST_VAR_1","value":"test1"}]}"#
+        );
+    }
+}

@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 
 use gitlab_jobs_schema as models;
 
-use crate::{downconvert, yaml};
+use crate::{client, downconvert, yaml};
 
 /// The 3.1 document: the contract other teams consume.
 pub const SPEC_31: &str = "openapi/openapi.yaml";
@@ -64,6 +64,11 @@ pub fn render() -> Result<Vec<Output>> {
         .context("the 3.0.3 rendition does not parse as OpenAPI 3.0 (openapiv3)")?;
     let spec_30_text = format!("{SPEC_30_HEADER}{}", yaml::to_string(&spec_30));
 
+    // The client comes from the 3.0.3 text as written, too.
+    let spec_30_read: Value =
+        yaml_serde::from_str(&spec_30_text).context("reading back the rendered 3.0.3 document")?;
+    let (client, mock) = client::generate(&spec_30_read)?;
+
     let mut outputs = vec![
         Output {
             path: SPEC_31.into(),
@@ -72,6 +77,14 @@ pub fn render() -> Result<Vec<Output>> {
         Output {
             path: SPEC_30.into(),
             contents: spec_30_text,
+        },
+        Output {
+            path: client::CLIENT.into(),
+            contents: client,
+        },
+        Output {
+            path: client::MOCK.into(),
+            contents: mock,
         },
     ];
     outputs.extend(json_schemas()?);

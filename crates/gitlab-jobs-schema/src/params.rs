@@ -10,7 +10,8 @@ use crate::{JobScope, ProjectId};
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProjectPath {
-    /// ID or URL-encoded full path of the project (`42` or `group%2Fsubgroup%2Fproject`).
+    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
+    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     pub id: ProjectId,
 }
 
@@ -18,7 +19,8 @@ pub struct ProjectPath {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct JobPath {
-    /// ID or URL-encoded full path of the project (`42` or `group%2Fsubgroup%2Fproject`).
+    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
+    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     pub id: ProjectId,
     /// ID of the job.
     pub job_id: i64,
@@ -28,7 +30,8 @@ pub struct JobPath {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct PipelinePath {
-    /// ID or URL-encoded full path of the project (`42` or `group%2Fsubgroup%2Fproject`).
+    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
+    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     pub id: ProjectId,
     /// ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     pub pipeline_id: i64,

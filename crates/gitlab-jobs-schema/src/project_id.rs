@@ -81,8 +81,8 @@ impl utoipa::PartialSchema for ProjectId {
             )
             .item(ObjectBuilder::new().schema_type(Type::String))
             .description(Some(
-                "ID or URL-encoded full path of the project, such as `42` or \
-                 `group%2Fsubgroup%2Fproject`.",
+                "ID or full path of the project, such as `42` or `group/subgroup/project`; \
+                 in a URL path the full path is URL-encoded (`group%2Fsubgroup%2Fproject`).",
             ))
             .examples([serde_json::json!(1)])
             .into()

@@ -526,3 +526,16 @@ fn without_module_prefix(run: impl FnOnce()) {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(run);
 }
+
+#[test]
+fn the_readme_shows_the_client_example_as_it_compiles() {
+    let root = workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example =
+        std::fs::read_to_string(root.join("crates/gitlab-jobs-client/examples/failed_jobs.rs"))
+            .unwrap();
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README.md's client example differs from crates/gitlab-jobs-client/examples/failed_jobs.rs; copy the file into the README"
+    );
+}

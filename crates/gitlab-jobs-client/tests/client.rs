@@ -1,0 +1,9 @@
+//! The generated client against a mock GitLab on loopback: what it sends, and what it makes of
+//! what GitLab answers.
+
+mod client {
+    pub mod errors;
+    pub mod log;
+    pub mod operations;
+    pub mod support;
+}

@@ -1,0 +1,362 @@
+//! Each operation sends what GitLab expects and parses what GitLab documents.
+
+use gitlab_jobs_client::Auth;
+use gitlab_jobs_client::models::{
+    ArtifactFileType, CancelJobRequest, FailureReason, Job, JobOrBridge, JobScope, JobStatus,
+    JobVariableAttributes, PlayJobRequest,
+};
+use gitlab_jobs_client::types::{KeysetOrderBy, PaginationMode, SortDirection};
+use gitlab_jobs_mock::MockServerExt;
+use httpmock::prelude::*;
+use serde_json::json;
+
+use super::support::{authenticated, client, client_with, fixture, raw_query};
+
+#[tokio::test]
+async fn list_project_jobs_encodes_the_path_once_and_repeats_scope() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        let when = authenticated(
+            when.method(GET)
+                .path("/projects/group%2Fsub%2Fproject/jobs"),
+        );
+        raw_query(
+            when,
+            "page=2&per_page=50&ref=main&scope%5B%5D=pending&scope%5B%5D=running",
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("x-page", "2")
+            .header("x-next-page", "")
+            .json_body(fixture("004-list_project_jobs.json"));
+    });
+    let response = client(&server)
+        .list_project_jobs()
+        .id("group/sub/project")
+        .scope(vec![JobScope::Pending, JobScope::Running])
+        .ref_("main")
+        .page(2u64)
+        .per_page(50u64)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-page"], "2");
+    let jobs = response.into_inner();
+    assert_eq!(jobs.iter().map(|job| job.id).collect::<Vec<_>>(), [7, 6]);
+    assert_eq!(jobs[0].failure_reason, Some(FailureReason::ScriptFailure));
+    assert_eq!(
+        jobs[0].commit.as_ref().unwrap().created_at.to_rfc3339(),
+        "2015-12-24T16:51:14+01:00"
+    );
+}
+
+#[tokio::test]
+async fn list_project_jobs_sends_keyset_parameters() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        let when = authenticated(when.method(GET).path("/projects/42/jobs"));
+        raw_query(
+            when,
+            "cursor=eyJpZCI6IjYifQ&order_by=id&pagination=keyset&per_page=100&sort=desc",
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(json!([]));
+    });
+    let jobs = client(&server)
+        .list_project_jobs()
+        .id(42)
+        .pagination(PaginationMode::Keyset)
+        .order_by(KeysetOrderBy::Id)
+        .sort(SortDirection::Desc)
+        .cursor("eyJpZCI6IjYifQ")
+        .per_page(100u64)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert!(jobs.is_empty());
+}
+
+#[tokio::test]
+async fn list_pipeline_jobs_sends_include_retried_and_one_scope() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        let when = authenticated(when.method(GET).path("/projects/1/pipelines/6/jobs"));
+        raw_query(when, "include_retried=true&scope%5B%5D=failed");
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("x-total", "2")
+            .json_body(fixture("004-list_pipeline_jobs.json"));
+    });
+    let response = client(&server)
+        .list_pipeline_jobs()
+        .id(1)
+        .pipeline_id(6)
+        .include_retried(true)
+        .scope(vec![JobScope::Failed])
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(response.headers()["x-total"], "2");
+    assert_eq!(response.into_inner().len(), 2);
+}
+
+#[tokio::test]
+async fn list_pipeline_bridges_parses_downstream_pipelines() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        raw_query(
+            authenticated(when.method(GET).path("/projects/1/pipelines/6/bridges")),
+            "",
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-list_pipeline_bridges.json"));
+    });
+    let bridges = client(&server)
+        .list_pipeline_bridges()
+        .id(1)
+        .pipeline_id(6)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    let downstream = bridges[0].downstream_pipeline.as_ref().unwrap();
+    assert_eq!(downstream.id, 5);
+    assert_eq!(downstream.status, JobStatus::Pending);
+}
+
+#[tokio::test]
+async fn job_token_routes_send_the_job_token_and_nothing_else() {
+    let server = MockServer::start_async().await;
+    let job = server.mock(|when, then| {
+        when.method(GET)
+            .path("/job")
+            .header("job-token", "ci-job-token")
+            .header_missing("private-token")
+            .header_missing("api-version");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-get_job_by_token.json"));
+    });
+    let agents = server.mock(|when, then| {
+        when.method(GET)
+            .path("/job/allowed_agents")
+            .header("authorization", "Bearer ci-job-token");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-get_allowed_agents.json"));
+    });
+    let by_header = client_with(&server, Auth::job_token("ci-job-token").unwrap());
+    assert_eq!(by_header.get_job_by_token().send().await.unwrap().id, 8);
+    // GitLab also takes a job token as a bearer token on these routes.
+    let by_bearer = client_with(&server, Auth::oauth_token("ci-job-token").unwrap());
+    let allowed = by_bearer.get_allowed_agents().send().await.unwrap();
+    job.assert_async().await;
+    agents.assert_async().await;
+    assert_eq!(
+        allowed.allowed_agents[0].config_project.path_with_namespace,
+        "namespace1/project1"
+    );
+    assert_eq!(allowed.project.groups.as_ref().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn get_job_sends_numeric_ids() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        raw_query(
+            authenticated(when.method(GET).path("/projects/1/jobs/8")),
+            "",
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-get_job.json"));
+    });
+    let job = client(&server)
+        .get_job()
+        .id(1)
+        .job_id(8)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(
+        (job.id, job.name.as_str(), job.status.clone()),
+        (8, "rubocop", JobStatus::Failed)
+    );
+}
+
+#[tokio::test]
+async fn cancel_sends_an_empty_object_or_force() {
+    let server = MockServer::start_async().await;
+    let plain = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/1/cancel"))
+            .header("content-type", "application/json")
+            .body("{}");
+        then.status(201)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-cancel_job.json"));
+    });
+    let forced = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/2/cancel"))
+            .json_body(json!({"force": true}));
+        then.status(201)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-cancel_job.json"));
+    });
+    let gitlab = client(&server);
+    let job = gitlab.cancel_job().id(1).job_id(1).send().await.unwrap();
+    assert_eq!(job.status, JobStatus::Canceled);
+    assert!(
+        job.pipeline.is_none(),
+        "the documented example leaves `pipeline` out"
+    );
+    let force = CancelJobRequest { force: Some(true) };
+    gitlab
+        .cancel_job()
+        .id(1)
+        .job_id(2)
+        .body(force)
+        .send()
+        .await
+        .unwrap();
+    plain.assert_async().await;
+    forced.assert_async().await;
+}
+
+#[tokio::test]
+async fn retry_and_erase_send_no_body_and_answer_201() {
+    let server = MockServer::start_async().await;
+    let retry = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/1/retry")).body("");
+        then.status(201)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-retry_job.json"));
+    });
+    let erase = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/1/erase")).body("");
+        then.status(201)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-erase_job.json"));
+    });
+    let gitlab = client(&server);
+    let retried = gitlab.retry_job().id(1).job_id(1).send().await.unwrap();
+    assert_eq!(retried.status(), 201);
+    assert_eq!(retried.status, JobStatus::Pending);
+    let erased = gitlab.erase_job().id(1).job_id(1).send().await.unwrap();
+    assert!(matches!(erased.erased_at, Some(Some(_))));
+    retry.assert_async().await;
+    erase.assert_async().await;
+}
+
+#[tokio::test]
+async fn play_sends_no_variables_unless_given_and_answers_job_or_bridge() {
+    let server = MockServer::start_async().await;
+    let without = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/1/play")).body("{}");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-play_job.json"));
+    });
+    let with = server.mock(|when, then| {
+        authenticated(when.method(POST).path("/projects/1/jobs/2/play"))
+            .json_body(fixture("004-play_job-request.json"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(fixture("004-list_pipeline_bridges.json")[0].clone());
+    });
+    let gitlab = client(&server);
+    let played = gitlab.play_job().id(1).job_id(1).send().await.unwrap();
+    assert!(
+        matches!(played.into_inner(), JobOrBridge::Job(job) if job.status == JobStatus::Pending)
+    );
+    let variables = PlayJobRequest {
+        job_variables_attributes: vec![
+            JobVariableAttributes::new("TEST_VAR_1", "test1"),
+            JobVariableAttributes::new("TEST_VAR_2", "test2"),
+        ],
+    };
+    let played = gitlab
+        .play_job()
+        .id(1)
+        .job_id(2)
+        .body(variables)
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(played.into_inner(), JobOrBridge::Bridge(_)));
+    without.assert_async().await;
+    with.assert_async().await;
+}
+
+#[tokio::test]
+async fn values_gitlab_adds_later_round_trip_unchanged() {
+    let mut job = fixture("004-get_job.json");
+    job["status"] = json!("waiting_for_quantum");
+    job["failure_reason"] = json!("quantum_decoherence");
+    job["artifacts"] = json!([{"file_type": "hologram", "size": 5_000_000_000i64, "filename": "h.3d", "file_format": "holo"}]);
+    job["some_new_key"] = json!({"added": "in GitLab 20"});
+    let server = MockServer::start_async().await;
+    server.mock(|when, then| {
+        when.method(GET).path("/projects/1/jobs/8");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(job.clone());
+    });
+    let parsed: Job = client(&server)
+        .get_job()
+        .id(1)
+        .job_id(8)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        parsed.status,
+        JobStatus::Other("waiting_for_quantum".into())
+    );
+    assert_eq!(
+        parsed.failure_reason,
+        Some(FailureReason::Other("quantum_decoherence".into()))
+    );
+    assert_eq!(
+        parsed.artifacts[0].file_type,
+        ArtifactFileType::Other("hologram".into())
+    );
+    assert_eq!(parsed.artifacts[0].size, 5_000_000_000);
+    let written = serde_json::to_value(&parsed).unwrap();
+    // Unknown keys are ignored: the new one, and `skype`, which GitLab no longer sends.
+    job.as_object_mut().unwrap().remove("some_new_key");
+    job["user"].as_object_mut().unwrap().remove("skype");
+    assert_eq!(written, job, "every known key comes back as GitLab sent it");
+}
+
+#[tokio::test]
+async fn typed_mocks_match_array_parameters_and_encoded_paths() {
+    let server = MockServer::start_async().await;
+    let jobs: Vec<Job> = serde_json::from_value(fixture("004-list_project_jobs.json")).unwrap();
+    let mock = server.list_project_jobs(|when, then| {
+        when.id(&"group/project.name".into())
+            .scope(&vec![JobScope::Failed, JobScope::Manual]);
+        then.ok(&jobs);
+    });
+    let other = server.list_project_jobs(|when, then| {
+        when.id(&"group/projectxname".into());
+        then.ok(&vec![]);
+    });
+    let page = client(&server)
+        .list_project_jobs()
+        .id("group/project.name")
+        .scope(vec![JobScope::Failed, JobScope::Manual])
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(other.calls(), 0, "`.` in a path is not a regex wildcard");
+    assert_eq!(page.into_inner(), jobs);
+}

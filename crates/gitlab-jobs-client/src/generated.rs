@@ -263,8 +263,8 @@ impl Client {
     /// - `order_by`: Ordering for keyset pagination; only `id` is supported (the default).
     /// - `page`: Page to return, from 1. Defaults to 1.
     /// - `pagination`: `keyset` to page by cursor instead of by offset.
-    /// - `per_page`: Items per page. Defaults to 20; GitLab treats a value over 100 as 100 and answers 400
-    /// for 0.
+    /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
     /// - `ref_`: Return only jobs of pipelines for this branch or tag.
     /// - `scope`: Return only jobs with these statuses; all jobs when left out. Repeat the key once per
     /// value, `scope[]=pending&scope[]=running`: GitLab keeps only the last of repeated bare
@@ -305,8 +305,8 @@ impl Client {
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     /// - `include_retried`: Also return jobs that were retried (GitLab 13.9 and later). Defaults to `false`.
     /// - `page`: Page to return, from 1. Defaults to 1.
-    /// - `per_page`: Items per page. Defaults to 20; GitLab treats a value over 100 as 100 and answers 400
-    /// for 0.
+    /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
     /// - `scope`: Return only jobs with these statuses; all jobs when left out. Repeat the key once per
     /// value, `scope[]=pending&scope[]=running`: GitLab keeps only the last of repeated bare
     /// `scope=` keys and rejects a comma-separated list. An unknown status is a 400.
@@ -327,7 +327,8 @@ impl Client {
     /// List the trigger jobs of a pipeline
     ///
     /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
-    /// newest first, optionally filtered by status. GitLab 19.2 deprecated this route in favour of
+    /// newest first, optionally filtered by status. A public project's trigger jobs can be read
+    /// without a token. GitLab 19.2 deprecated this route in favour of
     /// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`, which answers the same.
     ///
     /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/bridges`
@@ -337,8 +338,8 @@ impl Client {
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     /// - `page`: Page to return, from 1. Defaults to 1.
-    /// - `per_page`: Items per page. Defaults to 20; GitLab treats a value over 100 as 100 and answers 400
-    /// for 0.
+    /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
     /// - `scope`: Return only jobs with these statuses; all jobs when left out. Repeat the key once per
     /// value, `scope[]=pending&scope[]=running`: GitLab keeps only the last of repeated bare
     /// `scope=` keys and rejects a comma-separated list. An unknown status is a 400.
@@ -1218,6 +1219,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1295,6 +1299,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1399,6 +1406,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1577,6 +1587,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

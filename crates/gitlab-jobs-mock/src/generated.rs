@@ -535,6 +535,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
                 self.0
@@ -600,6 +608,14 @@ pub mod operations {
                     .status(200u16)
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
             )
         }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
@@ -669,6 +685,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -819,6 +843,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -72,9 +72,9 @@ pub struct OffsetPagination {
     /// Page to return, from 1. Defaults to 1.
     #[param(minimum = 1, default = 1)]
     pub page: Option<i64>,
-    /// Items per page. Defaults to 20; GitLab treats a value over 100 as 100 and answers 400
-    /// for 0.
-    #[param(minimum = 1, maximum = 100, default = 20)]
+    /// Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
+    #[param(minimum = 1, default = 20)]
     pub per_page: Option<i64>,
 }
 

@@ -100,7 +100,8 @@ pub fn list_pipeline_jobs() {}
 /// List the trigger jobs of a pipeline
 ///
 /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
-/// newest first, optionally filtered by status. GitLab 19.2 deprecated this route in favour of
+/// newest first, optionally filtered by status. A public project's trigger jobs can be read
+/// without a token. GitLab 19.2 deprecated this route in favour of
 /// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`, which answers the same.
 #[utoipa::path(
     get,
@@ -128,7 +129,7 @@ pub fn list_pipeline_jobs() {}
         (status = 404, description = "The project or the pipeline does not exist, or the user cannot see it.",
             body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
+    security(("private_token" = []), ("bearer" = []), ()),
 )]
 pub fn list_pipeline_bridges() {}
 
@@ -185,6 +186,8 @@ pub fn get_allowed_agents() {}
     params(JobPath),
     responses(
         (status = 200, description = "The job.", body = Job, example = json!(crate::examples::get_job())),
+        (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
+            body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 401, description = "No token, or the token is invalid, expired or revoked.",
             body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not read the project's jobs.",
@@ -210,6 +213,8 @@ pub fn get_job() {}
         (status = 200, description = "The log, as raw bytes (usually UTF-8 with ANSI color codes).",
             body = String, content_type = "text/plain",
             example = json!("Running with gitlab-runner 16.11.1 (535ced5f)\n  on docker-auto-scale s_89e5e995\n$ bundle exec rubocop\nJob succeeded\n")),
+        (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
+            body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 401, description = "No token, or the token is invalid, expired or revoked.",
             body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not read the log, such as a guest when debug logging is on.",
@@ -234,6 +239,8 @@ pub fn get_job_log() {}
     responses(
         (status = 201, description = "The job, canceled or, if it could not be, unchanged.",
             body = Job, example = json!(crate::examples::cancel_job())),
+        (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
+            body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 401, description = "No token, or the token is invalid, expired or revoked.",
             body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not cancel the job, or `force` without the Maintainer role.",
@@ -283,6 +290,8 @@ pub fn retry_job() {}
     params(JobPath),
     responses(
         (status = 201, description = "The erased job.", body = Job, example = json!(crate::examples::erase_job())),
+        (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
+            body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 401, description = "No token, or the token is invalid, expired or revoked.",
             body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The job cannot be erased (it is not finished or archived, say) or the user may not erase it.",

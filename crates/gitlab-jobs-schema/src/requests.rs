@@ -14,8 +14,18 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "json-schema", schemars(example = crate::examples::play_job_request()))]
 pub struct PlayJobRequest {
-    /// Variables to set for this run of the job (GitLab 14.9 and later). Left out when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Variables to set for this run of the job (GitLab 14.9 and later). Left out when empty;
+    /// GitLab reads `null` as none.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::wire::null_as_empty"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable = true))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<Vec<JobVariableAttributes>>")
+    )]
     pub job_variables_attributes: Vec<JobVariableAttributes>,
 }
 
@@ -58,10 +68,8 @@ impl JobVariableAttributes {
 #[cfg_attr(feature = "json-schema", schemars(example = crate::examples::cancel_job_request()))]
 pub struct CancelJobRequest {
     /// Stop a job that is already `canceling` at once, without waiting for its `after_script`.
-    /// Needs the Maintainer role.
+    /// Needs the Maintainer role. GitLab reads `null` as `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "bool"))]
     pub force: Option<bool>,
 }
 
@@ -79,6 +87,15 @@ mod tests {
             serde_json::to_string(&CancelJobRequest::default()).unwrap(),
             "{}"
         );
+    }
+
+    #[test]
+    fn null_reads_as_nothing_given() {
+        let play: PlayJobRequest =
+            serde_json::from_str(r#"{"job_variables_attributes":null}"#).unwrap();
+        assert_eq!(play, PlayJobRequest::default());
+        let cancel: CancelJobRequest = serde_json::from_str(r#"{"force":null}"#).unwrap();
+        assert_eq!(cancel, CancelJobRequest::default());
     }
 
     #[test]

@@ -109,6 +109,13 @@ pub(crate) mod double_option {
     }
 }
 
+/// Reads `null` as the type's default, such as an empty list.
+pub(crate) fn null_as_empty<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// Turns the lines of a `///` comment into a description the way utoipa's derive does: strip the
 /// common indentation and join the lines with `\n`, so hand-written schemas read like derived ones.
 #[cfg(any(feature = "openapi", feature = "json-schema"))]

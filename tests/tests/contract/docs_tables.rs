@@ -126,7 +126,15 @@ fn doc_type(doc: &Value, schema: &Value) -> String {
             .collect::<Vec<_>>()
             .join("/");
     }
-    match schema["type"].as_str() {
+    // A nullable parameter (`type: [T, "null"]`) is documented as its `T`.
+    let base = match &schema["type"] {
+        Value::Array(types) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
+        other => other.as_str(),
+    };
+    match base {
         Some("array") => match doc_type(doc, &schema["items"]).as_str() {
             "object" => "array of hashes".to_owned(),
             item => format!("array of {item}s"),

@@ -1,0 +1,86 @@
+//! What a sandbox serves and how it misbehaves.
+
+use std::time::Duration;
+
+/// The tokens of the seeded users. Every user's token can be set; the defaults are printed
+/// when the sandbox starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens {
+    /// Administrator `root`: every project, every action.
+    pub root: String,
+    /// `maria`, Maintainer of every project.
+    pub maintainer: String,
+    /// `devon`, Developer of every project.
+    pub developer: String,
+    /// `rita`, Reporter of every project: may read jobs, not act on them.
+    pub reporter: String,
+    /// `gus`, Guest of the private project: sees it, but not its jobs.
+    pub guest: String,
+    /// `root` again, with the `read_api` scope only: reads, but every action is a 403.
+    pub read_only: String,
+    /// An OAuth 2 access token of `root`, sent as `Authorization: Bearer`.
+    pub oauth: String,
+}
+
+impl Default for Tokens {
+    fn default() -> Self {
+        Tokens {
+            root: "glpat-sandbox-root".into(),
+            maintainer: "glpat-sandbox-maintainer".into(),
+            developer: "glpat-sandbox-developer".into(),
+            reporter: "glpat-sandbox-reporter".into(),
+            guest: "glpat-sandbox-guest".into(),
+            read_only: "glpat-sandbox-read-api".into(),
+            oauth: "sandbox-oauth-root".into(),
+        }
+    }
+}
+
+/// Faults injected into answers, each off by default. Shares are fractions of requests, from 0
+/// to 1, drawn from the seeded generator, so a run with the same seed and requests in the same
+/// order misbehaves the same way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Added to every answer.
+    pub latency: Duration,
+    /// Share of requests answered 500, 502 or 503 before they are handled.
+    pub server_errors: f64,
+    /// Share of requests answered 429 before they are handled.
+    pub rate_limited: f64,
+    /// Share of requests whose connection is dropped after they are handled: the action took
+    /// effect, the answer never arrives.
+    pub dropped: f64,
+    /// Answer the job log with a redirect to a second loopback origin, which serves it without
+    /// credentials, as object storage does on some installations.
+    pub redirect_logs: bool,
+}
+
+/// Everything a sandbox is started with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The port to listen on, on 127.0.0.1; 0 for any free port.
+    pub port: u16,
+    /// Seeds the data set and the faults.
+    pub seed: u64,
+    /// Jobs in the project job list of the big project (`acme/platform/api`), at least the 8 of
+    /// its running pipeline; trigger jobs come on top.
+    pub jobs: usize,
+    pub tokens: Tokens,
+    pub faults: Faults,
+    /// Requests per minute per user to the project job list before GitLab's 429
+    /// (`project_jobs_api_rate_limit`, 600 by default); 0 turns the limit off.
+    pub jobs_rate_limit: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 0,
+            seed: 1,
+            jobs: 200,
+            tokens: Tokens::default(),
+            faults: Faults::default(),
+            jobs_rate_limit: 600,
+        }
+    }
+}

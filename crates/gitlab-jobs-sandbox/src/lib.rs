@@ -1,0 +1,280 @@
+//! A faithful fake of GitLab's REST Jobs API (v4) on loopback.
+//!
+//! It serves the eleven operations of the `gitlab-jobs` contract under `/api/v4`, over a
+//! seeded, deterministic data set, with GitLab's authentication, permissions, pagination,
+//! state machine, error bodies and rate limit; and, on request, faults: latency, server
+//! errors, 429s, dropped connections, and log redirects to a second origin. Every body it
+//! sends is one of `gitlab-jobs-schema`'s models.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = gitlab_jobs_sandbox::Sandbox::start(Default::default()).await?;
+//! println!("GitLab API at {}", sandbox.url());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod auth;
+pub mod config;
+pub mod data;
+mod errors;
+mod faults;
+pub mod pagination;
+pub mod query;
+mod render;
+pub mod routes;
+pub mod store;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::IntoResponse;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Config, Faults, Tokens};
+
+use crate::auth::Caller;
+use crate::errors::Failure;
+use crate::store::Store;
+
+/// The state every handler shares.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<Mutex<Store>>,
+    config: Arc<Config>,
+    rng: Arc<Mutex<fastrand::Rng>>,
+    limiter: Arc<Mutex<HashMap<i64, (i64, u32)>>>,
+    /// The second origin logs redirect to, when that fault is on.
+    log_origin: Option<String>,
+}
+
+impl App {
+    /// The store, locked for the whole of a request: concurrent requests see and change it one
+    /// at a time, so none is lost or half-applied.
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .expect("a handler never panics while holding the store")
+    }
+
+    /// GitLab's `jobs_index` limit: requests per user per minute to the project job list.
+    fn check_jobs_rate_limit(&self, caller: Caller) -> Result<(), Failure> {
+        let limit = self.config.jobs_rate_limit;
+        if limit == 0 {
+            return Ok(());
+        }
+        let key = match caller {
+            Caller::User { user_id, .. } => user_id,
+            Caller::Job { job_id } => -job_id,
+            Caller::Anonymous => 0,
+        };
+        let now = chrono::Utc::now().timestamp();
+        let window = now - now.rem_euclid(60);
+        let mut limiter = self.limiter.lock().expect("never poisoned");
+        let entry = limiter.entry(key).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > limit {
+            let reset = window + 60;
+            return Err(Failure::rate_limited(
+                limit,
+                (reset - now).max(1) as u64,
+                reset,
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The routes of the API, with GitLab's answers to unknown paths and methods.
+fn api_router(app: App) -> Router {
+    let mut api = Router::new();
+    for (method, path, handler) in routes::table() {
+        let allow = HeaderValue::from_str(&if method == Method::GET {
+            "GET, HEAD".to_owned()
+        } else {
+            method.to_string()
+        })
+        .expect("a header value");
+        api = api.route(
+            path,
+            handler.fallback(move || async move {
+                let mut response = Failure::method_not_allowed().into_response();
+                response.headers_mut().insert("allow", allow);
+                response
+            }),
+        );
+    }
+    Router::new()
+        .nest("/api/v4", api)
+        .fallback(|| async { Failure::no_route().into_response() })
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            faults::inject,
+        ))
+        .with_state(app)
+}
+
+/// The object storage a log redirect points at: it serves logs to anyone holding the
+/// (pre-signed) link, and records the headers of every request, so tests can check that no
+/// credentials arrived.
+fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) -> Router {
+    Router::new().route(
+        "/logs/{file}",
+        axum::routing::get(move |Path(file): Path<String>, headers: HeaderMap| {
+            let store = store.clone();
+            let seen = seen.clone();
+            async move {
+                seen.lock().expect("never poisoned").push(headers);
+                let id = file.strip_suffix(".log").and_then(query::parse_int);
+                let log = id.and_then(|id| {
+                    store
+                        .lock()
+                        .expect("never poisoned")
+                        .jobs
+                        .get(&id)
+                        .map(|job| job.log.clone())
+                });
+                match log {
+                    Some(log) => (
+                        StatusCode::OK,
+                        [("content-type", "text/plain; charset=utf-8")],
+                        log,
+                    )
+                        .into_response(),
+                    None => StatusCode::NOT_FOUND.into_response(),
+                }
+            }
+        }),
+    )
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Sandbox {
+    address: SocketAddr,
+    url: String,
+    store: Arc<Mutex<Store>>,
+    config: Arc<Config>,
+    storage_seen: Arc<Mutex<Vec<HeaderMap>>>,
+    shutdown: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Seeds the data set and starts serving on 127.0.0.1.
+    pub async fn start(config: Config) -> std::io::Result<Sandbox> {
+        let store = Arc::new(Mutex::new(data::seed(&config)));
+        let storage_seen = Arc::new(Mutex::new(Vec::new()));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let stopped = futures_util::FutureExt::shared(async move {
+            let _ = stopped.await;
+        });
+        let mut tasks = Vec::new();
+        let mut log_origin = None;
+        if config.faults.redirect_logs {
+            let storage = TcpListener::bind(("127.0.0.1", 0)).await?;
+            log_origin = Some(format!("http://{}", storage.local_addr()?));
+            let router = storage_router(store.clone(), storage_seen.clone());
+            let stop = stopped.clone();
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(storage, router)
+                    .with_graceful_shutdown(stop)
+                    .await;
+            }));
+        }
+        let config = Arc::new(config);
+        let app = App {
+            store: store.clone(),
+            config: config.clone(),
+            rng: Arc::new(Mutex::new(fastrand::Rng::with_seed(config.seed))),
+            limiter: Arc::new(Mutex::new(HashMap::new())),
+            log_origin,
+        };
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let address = listener.local_addr()?;
+        let router = api_router(app);
+        tasks.push(tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(stopped)
+                .await;
+        }));
+        Ok(Sandbox {
+            address,
+            url: format!("http://{address}/api/v4"),
+            store,
+            config,
+            storage_seen,
+            shutdown: Some(shutdown),
+            tasks,
+        })
+    }
+
+    /// The API's base URL, `http://127.0.0.1:<port>/api/v4`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The token of a running job of `acme/platform/api`, for the job-token routes.
+    pub fn job_token(&self) -> String {
+        let store = self.store.lock().expect("never poisoned");
+        store
+            .jobs
+            .values()
+            .rev()
+            .find_map(|job| job.token())
+            .expect("the seeded data has running jobs")
+    }
+
+    /// Runs `f` on the state, for tests that arrange or inspect it.
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.store.lock().expect("never poisoned"))
+    }
+
+    /// The headers of every request the log storage origin received.
+    pub fn storage_requests(&self) -> Vec<HeaderMap> {
+        self.storage_seen.lock().expect("never poisoned").clone()
+    }
+
+    /// Stops serving and waits for the server to finish.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `cargo run -p gitlab-jobs-sandbox`: a fake GitLab Jobs API on 127.0.0.1.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use gitlab_jobs_sandbox::{Config, Faults, Sandbox, Tokens};
+
+/// A faithful fake of GitLab's Jobs API on loopback, with a seeded data set.
+#[derive(Debug, Parser)]
+#[command(name = "gitlab-jobs-sandbox", version)]
+struct Options {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seed of the data set and of the faults.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Jobs in the job list of the big project, acme/platform/api (20000 for a large one).
+    #[arg(long, default_value_t = 200)]
+    jobs: usize,
+    /// Token of root, the administrator.
+    #[arg(long, default_value_t = Tokens::default().root)]
+    root_token: String,
+    /// Token of maria, Maintainer.
+    #[arg(long, default_value_t = Tokens::default().maintainer)]
+    maintainer_token: String,
+    /// Token of devon, Developer.
+    #[arg(long, default_value_t = Tokens::default().developer)]
+    developer_token: String,
+    /// Token of rita, Reporter.
+    #[arg(long, default_value_t = Tokens::default().reporter)]
+    reporter_token: String,
+    /// Token of gus, Guest.
+    #[arg(long, default_value_t = Tokens::default().guest)]
+    guest_token: String,
+    /// A read_api token of root.
+    #[arg(long, default_value_t = Tokens::default().read_only)]
+    read_api_token: String,
+    /// An OAuth token of root.
+    #[arg(long, default_value_t = Tokens::default().oauth)]
+    oauth_token: String,
+    /// Requests per user per minute to the project job list before a 429; 0 for no limit.
+    #[arg(long, default_value_t = 600)]
+    jobs_rate_limit: u32,
+    /// Milliseconds added to every answer.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share (0 to 1) of requests answered 500, 502 or 503.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
+    server_errors: f64,
+    /// Share (0 to 1) of requests answered 429.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
+    rate_limited: f64,
+    /// Share (0 to 1) of requests whose connection drops after they are handled.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
+    dropped: f64,
+    /// Redirect job logs to a second loopback origin, as object storage.
+    #[arg(long)]
+    redirect_logs: bool,
+}
+
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?} is not a share between 0 and 1")),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = Options::parse();
+    let faults = Faults {
+        latency: Duration::from_millis(options.latency_ms),
+        server_errors: options.server_errors,
+        rate_limited: options.rate_limited,
+        dropped: options.dropped,
+        redirect_logs: options.redirect_logs,
+    };
+    if faults.server_errors + faults.rate_limited + faults.dropped > 1.0 {
+        eprintln!("error: --server-errors, --rate-limited and --dropped add up to more than 1");
+        return ExitCode::from(2);
+    }
+    let config = Config {
+        port: options.port,
+        seed: options.seed,
+        jobs: options.jobs,
+        tokens: Tokens {
+            root: options.root_token,
+            maintainer: options.maintainer_token,
+            developer: options.developer_token,
+            reporter: options.reporter_token,
+            guest: options.guest_token,
+            read_only: options.read_api_token,
+            oauth: options.oauth_token,
+        },
+        faults,
+        jobs_rate_limit: options.jobs_rate_limit,
+    };
+    let sandbox = match Sandbox::start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(err) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {err}", options.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let tokens = &sandbox.config().tokens;
+    // The first line is the URL alone, for scripts that start the sandbox and read it.
+    println!("{}", sandbox.url());
+    println!();
+    println!(
+        "GitLab Jobs API sandbox, seed {}, {} jobs in acme/platform/api",
+        options.seed, options.jobs
+    );
+    println!(
+        "  projects: 1 acme/platform/api (private), 2 acme/website (public), 3 devon/scratch (private)"
+    );
+    println!("  PRIVATE-TOKEN  {:<32} root, administrator", tokens.root);
+    println!(
+        "  PRIVATE-TOKEN  {:<32} maria, Maintainer",
+        tokens.maintainer
+    );
+    println!("  PRIVATE-TOKEN  {:<32} devon, Developer", tokens.developer);
+    println!("  PRIVATE-TOKEN  {:<32} rita, Reporter", tokens.reporter);
+    println!(
+        "  PRIVATE-TOKEN  {:<32} gus, Guest of acme/platform/api",
+        tokens.guest
+    );
+    println!(
+        "  PRIVATE-TOKEN  {:<32} root, read_api scope",
+        tokens.read_only
+    );
+    println!("  Bearer         {:<32} root, OAuth", tokens.oauth);
+    println!(
+        "  JOB-TOKEN      {:<32} a running job of acme/platform/api",
+        sandbox.job_token()
+    );
+    println!("Ctrl-C stops it.");
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,166 @@
+//! Rate limits and injected faults.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use gitlab_jobs_client::Error;
+use gitlab_jobs_client::models::{ApiError, JobStatus};
+use gitlab_jobs_sandbox::data::projects;
+use gitlab_jobs_sandbox::{Config, Faults};
+
+use super::support::{find_job, is_build_with, refused, root, sandbox_with};
+
+#[tokio::test]
+async fn the_project_job_list_is_rate_limited_like_gitlab() {
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 3,
+        ..Config::default()
+    })
+    .await;
+    let gitlab = root(&sandbox);
+    for _ in 0..3 {
+        gitlab.list_project_jobs().id(1).send().await.unwrap();
+    }
+    let answer = gitlab.list_project_jobs().id(1).send().await;
+    let Err(Error::ErrorResponse(response)) = answer else {
+        panic!("a 429")
+    };
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_eq!(response.headers()["ratelimit-limit"], "3");
+    assert!(response.headers().contains_key("ratelimit-reset"));
+    assert!(matches!(response.into_inner(), ApiError::RateLimited(_)));
+    // Other routes are not limited.
+    gitlab
+        .get_job()
+        .id(1)
+        .job_id(find_job(&sandbox, projects::API, |job| job.is_build()).id)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn injected_faults_answer_5xx_429_late_or_not_at_all() {
+    let always = |faults: Faults| Config {
+        faults,
+        jobs_rate_limit: 0,
+        ..Config::default()
+    };
+    let errors = sandbox_with(always(Faults {
+        server_errors: 1.0,
+        ..Faults::default()
+    }))
+    .await;
+    let err = root(&errors)
+        .list_project_jobs()
+        .id(1)
+        .send()
+        .await
+        .unwrap_err();
+    let status = err.status().expect("an answer with a status").as_u16();
+    assert!([500, 502, 503].contains(&status), "{status}");
+
+    let limited = sandbox_with(always(Faults {
+        rate_limited: 1.0,
+        ..Faults::default()
+    }))
+    .await;
+    let (status, body) = refused(root(&limited).list_project_jobs().id(1).send().await);
+    assert_eq!(status, 429);
+    assert!(matches!(body, ApiError::RateLimited(_)));
+    // The contract has no 429 for a single job: the client hands it over as it came.
+    let err = root(&limited)
+        .get_job()
+        .id(1)
+        .job_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(response) if response.status() == 429),
+        "{err}"
+    );
+
+    let slow = sandbox_with(always(Faults {
+        latency: Duration::from_millis(150),
+        ..Faults::default()
+    }))
+    .await;
+    let started = Instant::now();
+    root(&slow).list_project_jobs().id(1).send().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn a_dropped_answer_still_took_effect() {
+    let sandbox = sandbox_with(Config {
+        faults: Faults {
+            dropped: 1.0,
+            ..Faults::default()
+        },
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let pending = find_job(&sandbox, projects::API, is_build_with(JobStatus::Pending));
+    let result = root(&sandbox)
+        .cancel_job()
+        .id(1)
+        .job_id(pending.id)
+        .send()
+        .await;
+    assert!(result.is_err(), "the answer never arrives");
+    let now = sandbox.with_store(|store| store.jobs[&pending.id].status.clone());
+    assert_eq!(
+        now,
+        JobStatus::Canceled,
+        "the cancel happened once all the same"
+    );
+}
+
+#[tokio::test]
+async fn logs_redirect_to_storage_and_the_client_keeps_its_token() {
+    let sandbox = sandbox_with(Config {
+        faults: Faults {
+            redirect_logs: true,
+            ..Faults::default()
+        },
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let done = find_job(&sandbox, projects::API, is_build_with(JobStatus::Success));
+    let result = root(&sandbox)
+        .get_job_log()
+        .id(1)
+        .job_id(done.id)
+        .send()
+        .await;
+    let Err(Error::UnexpectedResponse(response)) = result else {
+        panic!("the redirect comes back")
+    };
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains(&format!("/logs/{}.log", done.id)));
+    assert!(
+        sandbox.storage_requests().is_empty(),
+        "the client did not follow to another origin"
+    );
+    // Followed by hand, without credentials, the storage serves the log.
+    let log = reqwest::get(&location).await.unwrap();
+    let mut body = log.bytes_stream();
+    let mut text = Vec::new();
+    while let Some(chunk) = body.next().await {
+        text.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(String::from_utf8(text).unwrap().contains("Job succeeded"));
+    let seen = sandbox.storage_requests();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].get("private-token").is_none());
+}

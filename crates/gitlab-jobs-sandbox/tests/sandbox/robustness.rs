@@ -1,0 +1,164 @@
+//! Bad input and concurrency: GitLab's 4xx bodies, never a 500, never a lost job.
+
+use gitlab_jobs_client::models::JobStatus;
+use gitlab_jobs_sandbox::Config;
+use gitlab_jobs_sandbox::data::projects;
+
+use super::support::{root, sandbox_with};
+
+#[tokio::test]
+async fn bad_input_gets_gitlab_bodies_not_500s() {
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let token = sandbox.config().tokens.root.clone();
+    let cases: &[(&str, &str, Option<&str>, u16, &str)] = &[
+        (
+            "GET",
+            "/projects/1/jobs/abc",
+            None,
+            400,
+            r#"{"error":"job_id is invalid"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/jobs/99999999999999999999",
+            None,
+            404,
+            r#"{"message":"404 Not found"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/jobs/999999",
+            None,
+            404,
+            r#"{"message":"404 Not found"}"#,
+        ),
+        (
+            "GET",
+            "/projects/no%2Fsuch/jobs",
+            None,
+            404,
+            r#"{"message":"404 Project Not Found"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/pipelines/1/jobs?include_retried=maybe",
+            None,
+            400,
+            r#"{"error":"include_retried is invalid"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/jobs?page=-1",
+            None,
+            400,
+            r#"{"error":"page does not have a valid value"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/jobs?scope[0]=failed&scope[x][y]=1",
+            None,
+            400,
+            r#"{"error":"scope does not have a valid value"}"#,
+        ),
+        (
+            "POST",
+            "/projects/1/jobs/1/play",
+            Some("{not json"),
+            400,
+            r#"{"message":"400 Bad request - The request body is not valid JSON"}"#,
+        ),
+        (
+            "POST",
+            "/projects/1/jobs/1/cancel",
+            Some(r#"{"force": "very"}"#),
+            400,
+            r#"{"error":"force is invalid"}"#,
+        ),
+        (
+            "POST",
+            "/projects/1/jobs/1/play",
+            Some(r#"{"job_variables_attributes": [{"value": "x"}]}"#),
+            400,
+            r#"{"error":"job_variables_attributes[0][key] is missing"}"#,
+        ),
+        (
+            "DELETE",
+            "/projects/1/jobs",
+            None,
+            405,
+            r#"{"error":"405 Method Not Allowed"}"#,
+        ),
+        (
+            "GET",
+            "/projects/1/nothing",
+            None,
+            404,
+            r#"{"error":"404 Not Found"}"#,
+        ),
+    ];
+    for (method, path, body, status, expected) in cases {
+        let mut request = http
+            .request(method.parse().unwrap(), format!("{}{path}", sandbox.url()))
+            .header("private-token", token.clone());
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), *status, "{method} {path}");
+        assert_eq!(response.text().await.unwrap(), *expected, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_actions_lose_no_job() {
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let retryable: Vec<i64> = sandbox.with_store(|store| {
+        store
+            .jobs
+            .values()
+            .filter(|job| {
+                job.project_id == projects::API
+                    && !job.archived
+                    && !job.retried
+                    && matches!(job.status, JobStatus::Success | JobStatus::Failed)
+            })
+            .map(|job| job.id)
+            .take(40)
+            .collect()
+    });
+    assert_eq!(retryable.len(), 40);
+    let before = sandbox.with_store(|store| store.jobs.len());
+    let gitlab = root(&sandbox);
+    let mut tasks = Vec::new();
+    for id in retryable.iter().copied() {
+        let gitlab = gitlab.clone();
+        tasks.push(tokio::spawn(async move {
+            let list = gitlab.list_project_jobs().id(1).per_page(100u64).send();
+            let retry = gitlab.retry_job().id(1).job_id(id).send();
+            let (list, retry) = tokio::join!(list, retry);
+            list.unwrap();
+            retry.unwrap().into_inner().id
+        }));
+    }
+    let mut new_ids = Vec::new();
+    for task in tasks {
+        new_ids.push(task.await.unwrap());
+    }
+    new_ids.sort();
+    new_ids.dedup();
+    assert_eq!(new_ids.len(), 40, "every retry made its own job");
+    let after = sandbox.with_store(|store| store.jobs.len());
+    assert_eq!(after, before + 40);
+    assert!(sandbox.with_store(|store| retryable.iter().all(|id| store.jobs[id].retried)));
+}

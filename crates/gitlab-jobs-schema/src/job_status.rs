@@ -72,6 +72,39 @@ open_enum! {
     }
 }
 
+impl JobStatus {
+    /// Whether the job is done and will not change by itself: `success`, `failed`, `canceled`
+    /// or `skipped` (GitLab's completed statuses). False for a status this crate does not
+    /// know: for those, a job's `finished_at` tells whether it finished.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            JobStatus::Success | JobStatus::Failed | JobStatus::Canceled | JobStatus::Skipped
+        )
+    }
+
+    /// Whether the job is on its way or running: queued for a resource or a runner, being
+    /// prepared, running, or being canceled. False for `created`, `manual` and `scheduled`
+    /// (not started), for the terminal statuses, and for a status this crate does not know.
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            JobStatus::WaitingForResource
+                | JobStatus::Preparing
+                | JobStatus::WaitingForCallback
+                | JobStatus::Pending
+                | JobStatus::Running
+                | JobStatus::Canceling
+        )
+    }
+
+    /// Whether the play operation can start the job: only a `manual` job can be played.
+    /// False for a status this crate does not know, which GitLab would refuse with a 400.
+    pub fn is_playable(&self) -> bool {
+        matches!(self, JobStatus::Manual)
+    }
+}
+
 impl From<JobStatus> for JobScope {
     /// The filter that selects jobs with this status.
     fn from(status: JobStatus) -> Self {
@@ -119,6 +152,21 @@ mod tests {
             JobScope::from(JobStatus::from("new_state")),
             JobScope::Other("new_state".into())
         );
+    }
+
+    #[test]
+    fn every_known_status_is_in_exactly_one_phase_and_unknown_ones_in_none() {
+        for status in JobStatus::KNOWN {
+            let not_started = matches!(
+                status,
+                JobStatus::Created | JobStatus::Manual | JobStatus::Scheduled
+            );
+            let phases = [status.is_terminal(), status.is_active(), not_started];
+            assert_eq!(phases.iter().filter(|p| **p).count(), 1, "{status}");
+        }
+        let unknown = JobStatus::from("quantum");
+        assert!(!unknown.is_terminal() && !unknown.is_active() && !unknown.is_playable());
+        assert!(JobStatus::Manual.is_playable() && !JobStatus::Scheduled.is_playable());
     }
 
     #[test]

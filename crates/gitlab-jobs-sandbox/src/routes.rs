@@ -122,11 +122,19 @@ async fn list_project_jobs(
         return Err(Failure::forbidden(None));
     }
     let r#ref = query.get("ref");
+    // With a cursor, start right below it rather than walking down to it.
+    let below = match (
+        keyset,
+        query.get("cursor").filter(|cursor| !cursor.is_empty()),
+    ) {
+        (true, Some(cursor)) => crate::pagination::decode_cursor(cursor)?,
+        _ => i64::MAX,
+    };
     let ids = store
         .project_jobs
         .get(&project.id)
         .into_iter()
-        .flatten()
+        .flat_map(|ids| ids.range(..below))
         .rev()
         .copied()
         .filter(|id| {

@@ -97,7 +97,7 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::Auth));
+        .with_inner_type(quote!(crate::Settings));
     for (name, impls) in REPLACED {
         settings.with_replacement(
             name,

@@ -2,12 +2,9 @@
 
 use std::fmt;
 
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use crate::Client;
-
-/// How a [`Client`] authenticates to GitLab.
+/// How a [`Client`](crate::Client) authenticates to GitLab.
 ///
 /// The token is kept as a sensitive header value: it never appears in `Debug` output, in this
 /// crate's error messages, or in reqwest's.
@@ -101,7 +98,7 @@ impl Auth {
     }
 
     /// Puts the credentials on `request`, replacing any already there.
-    fn apply(&self, request: &mut reqwest::Request) {
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
         if let Credentials::Header { name, value, .. } = &self.0 {
             request.headers_mut().insert(name.clone(), value.clone());
         }
@@ -124,21 +121,6 @@ impl fmt::Debug for Auth {
             Credentials::Anonymous => f.write_str("Auth::Anonymous"),
             Credentials::Header { kind, .. } => write!(f, "Auth::{kind:?}(<redacted>)"),
         }
-    }
-}
-
-/// Runs around every request of the generated client.
-impl ClientHooks<Auth> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        // progenitor sends `api-version: <info.version>` with every request; GitLab has no
-        // such header, so it is noise at best.
-        request.headers_mut().remove("api-version");
-        self.inner().apply(request);
-        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::{Auth, Client, InvalidToken};
+use crate::{Auth, Client, InvalidToken, RetryPolicy, Settings};
 
 /// What can go wrong when building a [`Client`]. No variant carries a token.
 #[derive(Debug)]
@@ -57,9 +57,9 @@ impl From<InvalidToken> for BuildError {
 
 /// The HTTP client [`Client::with_auth`] uses: a connect timeout of 15 seconds and a read
 /// timeout of 60 seconds, but no limit on a whole request, so that a long log can stream; and
-/// redirects followed only within the same origin, so that a token never reaches another host
-/// (GitLab may redirect a log to object storage: a redirect elsewhere comes back as the 3xx
-/// response, for the caller to follow without credentials).
+/// redirects followed only within the same origin, so that a token never reaches another host.
+/// GitLab may redirect a log to object storage; the client follows such a redirect itself,
+/// with a request that carries no credentials.
 pub fn default_http_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(15))
@@ -105,8 +105,12 @@ impl Client {
         Self::with_auth_and_http_client(base_url, auth, http)
     }
 
-    /// A client for the GitLab API at `base_url` over an HTTP client of your own. Its redirect
-    /// policy decides whether credentials may follow a redirect to another host.
+    /// A client for the GitLab API at `base_url` over an HTTP client of your own.
+    ///
+    /// The client follows a redirect to another origin itself, without credentials; for that,
+    /// the HTTP client must not follow one first. Build it from [`default_http_client`], or
+    /// give it a redirect policy that stops at another origin (reqwest's default follows, and
+    /// would send `PRIVATE-TOKEN` or `JOB-TOKEN` along).
     pub fn with_auth_and_http_client(
         base_url: &str,
         auth: Auth,
@@ -115,8 +119,14 @@ impl Client {
         Ok(Self::new_with_client(
             &checked_base_url(base_url)?,
             http,
-            auth,
+            Settings::from(auth),
         ))
+    }
+
+    /// This client with another retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.inner.retry = policy;
+        self
     }
 }
 

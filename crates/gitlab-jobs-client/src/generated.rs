@@ -187,7 +187,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Auth,
+    pub(crate) inner: crate::Settings,
 }
 impl Client {
     /// Create a new client.
@@ -195,7 +195,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Auth) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Settings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -213,7 +213,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Auth) -> Self {
+    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Settings) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -221,7 +221,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Auth> for Client {
+impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
         "4"
     }
@@ -231,7 +231,7 @@ impl ClientInfo<crate::Auth> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Auth {
+    fn inner(&self) -> &crate::Settings {
         &self.inner
     }
 }
@@ -239,7 +239,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Auth>,
+        Client: ClientHooks<crate::Settings>,
     {
     }
 };

@@ -33,16 +33,32 @@
 //! - The job log comes back as a [`ByteStream`], read chunk by chunk, never buffered whole.
 //! - Credentials ([`Auth`]) are added to each request by the client's hooks, so any
 //!   `reqwest::Client` can carry them; they never show in `Debug` output.
+//! - Every call is retried as its method allows ([`RetryPolicy`]); [`Call::call`] gives one
+//!   error type, [`CallError`], with the operation, the status, GitLab's body and the attempts.
+//! - Lists come as streams ([`Client::project_jobs`], [`Client::pipeline_jobs`],
+//!   [`Client::pipeline_bridges`]), logs can be written to any `AsyncWrite` or followed while
+//!   the job runs ([`Client::write_log`], [`Client::follow_log`]), and
+//!   [`Client::wait_for_terminal`] waits for a job to end.
 //!
 //! `generated.rs` is written by `cargo xtask gen`; the rest of the crate is written by hand.
 
 mod auth;
+mod call;
 mod connect;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
+mod hooks;
+mod log;
+mod paginate;
+mod retry;
 
 pub use auth::{Auth, InvalidToken};
+pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
 pub use generated::*;
 /// The models of the Jobs API, from `gitlab-jobs-schema`.
 pub use gitlab_jobs_schema as models;
+pub use hooks::Settings;
+pub use log::{FollowLog, has_stopped};
+pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
+pub use retry::RetryPolicy;

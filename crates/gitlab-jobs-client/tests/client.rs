@@ -5,5 +5,6 @@ mod client {
     pub mod errors;
     pub mod log;
     pub mod operations;
+    pub mod real_use;
     pub mod support;
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use gitlab_jobs_client::{Auth, Client};
+use gitlab_jobs_client::{Auth, Client, RetryPolicy};
 use httpmock::{MockServer, When};
 use serde_json::Value;
 
@@ -24,13 +24,16 @@ pub fn contract() -> Value {
     yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// A client with a private token for `server`, whose root stands for `/api/v4`.
+/// A client with a private token for `server`, whose root stands for `/api/v4`. These tests
+/// check single exchanges, so the client does not retry.
 pub fn client(server: &MockServer) -> Client {
-    Client::with_private_token(&server.base_url(), TOKEN).unwrap()
+    client_with(server, Auth::private_token(TOKEN).unwrap())
 }
 
 pub fn client_with(server: &MockServer, auth: Auth) -> Client {
-    Client::with_auth(&server.base_url(), auth).unwrap()
+    Client::with_auth(&server.base_url(), auth)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
 }
 
 /// What every request of a private-token client carries, and what none carries.

@@ -1,7 +1,7 @@
 //! Helpers shared by the sandbox tests.
 
 use gitlab_jobs_client::models::{ApiError, JobStatus};
-use gitlab_jobs_client::{Auth, Client, Error};
+use gitlab_jobs_client::{Auth, Client, Error, RetryPolicy};
 use gitlab_jobs_sandbox::store::Job;
 use gitlab_jobs_sandbox::{Config, Sandbox};
 
@@ -18,8 +18,11 @@ pub async fn sandbox_with(config: Config) -> Sandbox {
     Sandbox::start(config).await.expect("the sandbox starts")
 }
 
+/// A client of `token`'s user. These tests check the sandbox's answers, so it does not retry.
 pub fn client(sandbox: &Sandbox, token: &str) -> Client {
-    Client::with_private_token(sandbox.url(), token).unwrap()
+    Client::with_private_token(sandbox.url(), token)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
 }
 
 pub fn root(sandbox: &Sandbox) -> Client {
@@ -27,7 +30,9 @@ pub fn root(sandbox: &Sandbox) -> Client {
 }
 
 pub fn job_token_client(sandbox: &Sandbox) -> Client {
-    Client::with_auth(sandbox.url(), Auth::job_token(sandbox.job_token()).unwrap()).unwrap()
+    Client::with_auth(sandbox.url(), Auth::job_token(sandbox.job_token()).unwrap())
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
 }
 
 /// The status and GitLab body of a failed call.

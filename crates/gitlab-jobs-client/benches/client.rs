@@ -1,0 +1,353 @@
+//! Benchmarks of the client for real use, against the sandbox in this process:
+//! `cargo bench -p gitlab-jobs-client --bench client`. Prints a Markdown table.
+
+// The counting allocator that measures peak memory has to implement `GlobalAlloc`, which is
+// unsafe; nothing else here is.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use gitlab_jobs_client::models::Job;
+use gitlab_jobs_client::{Client, RetryPolicy};
+use gitlab_jobs_sandbox::{Config, Faults, Sandbox};
+use serde::Deserialize;
+
+/// The system allocator, counting bytes in use and their peak.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn client(sandbox: &Sandbox) -> Client {
+    Client::with_private_token(sandbox.url(), &sandbox.config().tokens.root)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Lists 20,000 jobs by cursor with 20 ms added to every answer. A cursor chain cannot be
+/// fetched in parallel, so the floor is one latency per page.
+async fn list_with_latency(rows: &mut Vec<[String; 4]>) {
+    let latency = Duration::from_millis(20);
+    let config = Config {
+        jobs: 20_000,
+        jobs_rate_limit: 0,
+        faults: Faults {
+            latency,
+            ..Faults::default()
+        },
+        ..Config::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let gitlab = client(&sandbox);
+    let mut samples = Vec::new();
+    let mut count = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        count = gitlab.project_jobs(1).stream().count().await;
+        samples.push(started.elapsed());
+    }
+    let pages = count.div_ceil(100) as u32;
+    let floor = latency * pages;
+    let took = median(samples);
+    rows.push([
+        format!("list {count} jobs, keyset, 20 ms latency"),
+        format!("{:.2} s", took.as_secs_f64()),
+        format!(
+            "sequential limit {pages} × 20 ms = {:.2} s",
+            floor.as_secs_f64()
+        ),
+        format!("{:.2}×", took.as_secs_f64() / floor.as_secs_f64()),
+    ]);
+}
+
+/// A job with plain types: strings for enums and timestamps, no open enums, no tri-states.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainJob {
+    id: i64,
+    status: String,
+    stage: String,
+    name: String,
+    r#ref: String,
+    tag: bool,
+    coverage: Option<f64>,
+    allow_failure: bool,
+    created_at: String,
+    started_at: Option<String>,
+    finished_at: Option<String>,
+    erased_at: Option<String>,
+    duration: Option<f64>,
+    queued_duration: Option<f64>,
+    user: Option<PlainUser>,
+    commit: Option<PlainCommit>,
+    pipeline: PlainPipeline,
+    failure_reason: Option<String>,
+    web_url: String,
+    project: PlainProject,
+    artifacts_file: Option<PlainFile>,
+    artifacts: Vec<PlainArtifact>,
+    runner: Option<PlainRunner>,
+    runner_manager: Option<PlainRunnerManager>,
+    artifacts_expire_at: Option<String>,
+    archived: bool,
+    tag_list: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainUser {
+    id: i64,
+    username: String,
+    public_email: Option<String>,
+    name: String,
+    state: String,
+    locked: bool,
+    avatar_url: Option<String>,
+    web_url: String,
+    created_at: Option<String>,
+    bio: Option<String>,
+    location: Option<String>,
+    linkedin: String,
+    twitter: String,
+    discord: String,
+    website_url: String,
+    github: String,
+    job_title: String,
+    pronouns: Option<String>,
+    organization: Option<String>,
+    bot: bool,
+    work_information: Option<String>,
+    local_time: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainCommit {
+    id: String,
+    short_id: String,
+    created_at: String,
+    parent_ids: Vec<String>,
+    title: String,
+    message: String,
+    author_name: String,
+    author_email: String,
+    authored_date: String,
+    committer_name: String,
+    committer_email: String,
+    committed_date: String,
+    trailers: std::collections::BTreeMap<String, String>,
+    extended_trailers: std::collections::BTreeMap<String, Vec<String>>,
+    web_url: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainPipeline {
+    id: i64,
+    iid: i64,
+    project_id: i64,
+    sha: String,
+    r#ref: String,
+    status: String,
+    source: Option<String>,
+    created_at: String,
+    updated_at: String,
+    web_url: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainProject {
+    ci_job_token_scope_enabled: bool,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainFile {
+    filename: String,
+    size: i64,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainArtifact {
+    file_type: String,
+    size: i64,
+    filename: String,
+    file_format: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainRunner {
+    id: i64,
+    description: Option<String>,
+    ip_address: Option<String>,
+    active: bool,
+    paused: bool,
+    is_shared: bool,
+    runner_type: String,
+    name: Option<String>,
+    online: bool,
+    created_by: Option<serde_json::Value>,
+    created_at: String,
+    status: String,
+    job_execution_status: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainRunnerManager {
+    id: i64,
+    system_id: String,
+    version: Option<String>,
+    revision: Option<String>,
+    platform: Option<String>,
+    architecture: Option<String>,
+    created_at: Option<String>,
+    contacted_at: Option<String>,
+    ip_address: Option<String>,
+    status: String,
+    job_execution_status: String,
+}
+
+/// Decodes one 100-job page with the models and with plain structs.
+async fn decode_page(rows: &mut Vec<[String; 4]>) {
+    let sandbox = Sandbox::start(Config {
+        jobs: 500,
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let page = reqwest::Client::new()
+        .get(format!("{}/projects/1/jobs?per_page=100", sandbox.url()))
+        .header("private-token", &sandbox.config().tokens.root)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let time = |decode: &dyn Fn() -> usize| {
+        let mut samples = Vec::new();
+        for _ in 0..15 {
+            let started = Instant::now();
+            for _ in 0..20 {
+                std::hint::black_box(decode());
+            }
+            samples.push(started.elapsed() / 20);
+        }
+        median(samples)
+    };
+    let ours = time(&|| serde_json::from_slice::<Vec<Job>>(&page).unwrap().len());
+    let plain = time(&|| {
+        serde_json::from_slice::<Vec<PlainJob>>(&page)
+            .unwrap()
+            .len()
+    });
+    rows.push([
+        format!("decode a 100-job page ({} KiB)", page.len() / 1024),
+        format!("{:.0} µs", ours.as_secs_f64() * 1e6),
+        format!("plain serde structs: {:.0} µs", plain.as_secs_f64() * 1e6),
+        format!("{:.2}×", ours.as_secs_f64() / plain.as_secs_f64()),
+    ]);
+}
+
+/// Streams a 256 MiB log into a sink, and how much the heap grows while it does.
+async fn stream_log(rows: &mut Vec<[String; 4]>) {
+    let sandbox = Sandbox::start(Config {
+        jobs: 50,
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let size = 256 * 1024 * 1024;
+    let job_id = sandbox.with_store(|store| {
+        let job = store
+            .jobs
+            .values_mut()
+            .find(|job| job.is_build() && job.project_id == 1)
+            .unwrap();
+        job.log = (0..size)
+            .map(|i| b"0123456789abcdef\n"[i % 17])
+            .collect::<Vec<u8>>()
+            .into();
+        job.id
+    });
+    let gitlab = client(&sandbox);
+    let before = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let started = Instant::now();
+    let written = gitlab
+        .write_log(1, job_id, &mut tokio::io::sink())
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    let growth = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    assert_eq!(written, size as u64);
+    rows.push([
+        "stream a 256 MiB log".to_owned(),
+        format!(
+            "{:.2} s, {:.0} MiB/s",
+            took.as_secs_f64(),
+            size as f64 / MIB / took.as_secs_f64()
+        ),
+        format!(
+            "peak heap growth {:.1} MiB (server and client)",
+            growth as f64 / MIB
+        ),
+        format!("{:.3} of the log", growth as f64 / size as f64),
+    ]);
+}
+
+fn main() {
+    if std::env::args().any(|arg| arg == "--list") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut rows = Vec::new();
+    runtime.block_on(async {
+        list_with_latency(&mut rows).await;
+        decode_page(&mut rows).await;
+        stream_log(&mut rows).await;
+    });
+    println!("| benchmark | measured | against | ratio |");
+    println!("|---|---|---|---|");
+    for [what, measured, against, ratio] in rows {
+        println!("| {what} | {measured} | {against} | {ratio} |");
+    }
+}

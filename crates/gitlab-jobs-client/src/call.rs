@@ -1,0 +1,237 @@
+//! Calling an operation and getting one error type back.
+
+use std::fmt;
+use std::time::Duration;
+
+use gitlab_jobs_schema::ApiError;
+use progenitor_client::{Error, ResponseValue};
+use reqwest::StatusCode;
+
+use crate::builder;
+use crate::retry::counting;
+
+/// Why a call failed: the operation, what went wrong, and how many tries it took.
+///
+/// `Display` is one short line, such as `retry_job: 403 Forbidden: 403 Forbidden - Job is not
+/// retryable (1 attempt)`. It never holds a token, a URL or a whole response body: an error
+/// answer shows only the reason GitLab gave.
+#[derive(Debug)]
+pub struct CallError {
+    operation: &'static str,
+    attempts: u32,
+    kind: CallErrorKind,
+}
+
+/// What went wrong in a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CallErrorKind {
+    /// GitLab answered with an error the contract documents, in one of its error bodies.
+    Api { status: StatusCode, body: ApiError },
+    /// An answer the contract does not document for the operation, such as a proxy's 502
+    /// page. Only the status is kept.
+    UnexpectedStatus { status: StatusCode },
+    /// No answer: the connection failed, timed out or broke off.
+    Transport(reqwest::Error),
+    /// The answer's body is not what the contract says; the parser's message, without the
+    /// body.
+    InvalidBody(String),
+    /// The request could not be made from the arguments given.
+    InvalidRequest(String),
+    /// Writing a log to its destination failed.
+    Write(std::io::Error),
+    /// The job did not reach the awaited state in time.
+    TimedOut { waited: Duration },
+}
+
+impl CallError {
+    pub(crate) fn new(operation: &'static str, attempts: u32, kind: CallErrorKind) -> Self {
+        CallError {
+            operation,
+            attempts,
+            kind,
+        }
+    }
+
+    pub(crate) fn from_progenitor(
+        operation: &'static str,
+        attempts: u32,
+        err: Error<ApiError>,
+    ) -> Self {
+        let kind = match err {
+            Error::ErrorResponse(answer) => CallErrorKind::Api {
+                status: answer.status(),
+                body: answer.into_inner(),
+            },
+            Error::UnexpectedResponse(response) => CallErrorKind::UnexpectedStatus {
+                status: response.status(),
+            },
+            Error::CommunicationError(err)
+            | Error::ResponseBodyError(err)
+            | Error::InvalidUpgrade(err) => CallErrorKind::Transport(err.without_url()),
+            Error::InvalidResponsePayload(_, err) => CallErrorKind::InvalidBody(err.to_string()),
+            Error::InvalidRequest(message) | Error::Custom(message) => {
+                CallErrorKind::InvalidRequest(message)
+            }
+        };
+        CallError {
+            operation,
+            attempts: attempts.max(1),
+            kind,
+        }
+    }
+
+    /// The operation ID of the call, such as `list_project_jobs`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// How many tries were made: 1 when the call was not retried.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the call was tried more than once.
+    pub fn was_retried(&self) -> bool {
+        self.attempts > 1
+    }
+
+    /// The HTTP status of GitLab's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.kind {
+            CallErrorKind::Api { status, .. } | CallErrorKind::UnexpectedStatus { status } => {
+                Some(*status)
+            }
+            CallErrorKind::Transport(err) => err.status(),
+            _ => None,
+        }
+    }
+
+    /// GitLab's error body, if it answered with one.
+    pub fn body(&self) -> Option<&ApiError> {
+        match &self.kind {
+            CallErrorKind::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self) -> &CallErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.operation)?;
+        match &self.kind {
+            CallErrorKind::Api { status, body } => write!(f, "{status}: {body}")?,
+            CallErrorKind::UnexpectedStatus { status } => {
+                write!(f, "{status}, which the contract does not document here")?
+            }
+            CallErrorKind::Transport(err) => write!(f, "no answer: {err}")?,
+            CallErrorKind::InvalidBody(err) => {
+                write!(f, "the answer does not match the contract: {err}")?
+            }
+            CallErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
+            CallErrorKind::Write(err) => write!(f, "cannot write the log: {err}")?,
+            CallErrorKind::TimedOut { waited } => {
+                write!(f, "gave up waiting after {}s", waited.as_secs())?
+            }
+        }
+        match self.attempts {
+            1 => write!(f, " (1 attempt)"),
+            n => write!(f, " ({n} attempts)"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CallErrorKind::Transport(err) => Some(err),
+            CallErrorKind::Write(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// Sends an operation's request, with the client's retries, and answers with a [`CallError`]
+/// when it fails. Every builder of the generated client has it:
+/// `client.get_job().id(1).job_id(8).call().await`.
+pub trait Call: Sized {
+    /// What a successful answer holds.
+    type Output;
+    /// The operation ID, as in the contract.
+    const OPERATION: &'static str;
+
+    fn call(self) -> impl Future<Output = Result<ResponseValue<Self::Output>, CallError>> + Send;
+}
+
+macro_rules! calls {
+    ($($builder:ident => $operation:literal: $output:ty,)+) => {
+        $(
+            impl<'a> Call for builder::$builder<'a> {
+                type Output = $output;
+                const OPERATION: &'static str = $operation;
+
+                fn call(self) -> impl Future<Output = Result<ResponseValue<$output>, CallError>> + Send {
+                    async move {
+                        let (outcome, attempts) = counting(self.send()).await;
+                        outcome.map_err(|err| CallError::from_progenitor($operation, attempts, err))
+                    }
+                }
+            }
+        )+
+    };
+}
+
+calls! {
+    ListProjectJobs => "list_project_jobs": Vec<gitlab_jobs_schema::Job>,
+    ListPipelineJobs => "list_pipeline_jobs": Vec<gitlab_jobs_schema::Job>,
+    ListPipelineBridges => "list_pipeline_bridges": Vec<gitlab_jobs_schema::Bridge>,
+    GetJobByToken => "get_job_by_token": gitlab_jobs_schema::Job,
+    GetAllowedAgents => "get_allowed_agents": gitlab_jobs_schema::AllowedAgents,
+    GetJob => "get_job": gitlab_jobs_schema::Job,
+    GetJobLog => "get_job_log": crate::ByteStream,
+    CancelJob => "cancel_job": gitlab_jobs_schema::Job,
+    RetryJob => "retry_job": gitlab_jobs_schema::Job,
+    EraseJob => "erase_job": gitlab_jobs_schema::Job,
+    PlayJob => "play_job": gitlab_jobs_schema::JobOrBridge,
+}
+
+#[cfg(test)]
+mod tests {
+    use gitlab_jobs_schema::MessageBody;
+
+    use super::*;
+
+    #[test]
+    fn display_is_one_short_line() {
+        let err = CallError::new(
+            "retry_job",
+            1,
+            CallErrorKind::Api {
+                status: StatusCode::FORBIDDEN,
+                body: ApiError::Message(MessageBody {
+                    message: "403 Forbidden - Job is not retryable".into(),
+                }),
+            },
+        );
+        assert_eq!(
+            err.to_string(),
+            "retry_job: 403 Forbidden: 403 Forbidden - Job is not retryable (1 attempt)"
+        );
+        let err = CallError::new(
+            "list_project_jobs",
+            5,
+            CallErrorKind::UnexpectedStatus {
+                status: StatusCode::BAD_GATEWAY,
+            },
+        );
+        assert_eq!(
+            err.to_string(),
+            "list_project_jobs: 502 Bad Gateway, which the contract does not document here (5 attempts)"
+        );
+        assert!(err.was_retried());
+    }
+}

@@ -187,7 +187,6 @@ async fn list_pipeline_jobs(
     let caller = caller(&store, &headers, &query, JobTokens::Accepted)?;
     let scope = query.scope(false)?;
     let include_retried = query.bool("include_retried")?.unwrap_or(false);
-    id_param(&params, "pipeline_id")?;
     crate::pagination::per_page(&query)?;
     crate::pagination::page(&query)?;
     let (project, pipeline) = visible_pipeline(&store, caller, &params)?;
@@ -230,7 +229,6 @@ async fn list_pipeline_bridges(
     let store = app.store();
     let caller = caller(&store, &headers, &query, JobTokens::Ignored)?;
     let scope = query.scope(false)?;
-    id_param(&params, "pipeline_id")?;
     crate::pagination::per_page(&query)?;
     crate::pagination::page(&query)?;
     let (project, pipeline) = visible_pipeline(&store, caller, &params)?;
@@ -385,7 +383,6 @@ async fn get_job(
     let query = Query::parse(uri.query());
     let store = app.store();
     let caller = caller(&store, &headers, &query, JobTokens::Ignored)?.require_authenticated()?;
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, false)?;
     if !caller.can_read_jobs(&store, project) {
         return Err(Failure::forbidden(None));
@@ -407,7 +404,6 @@ async fn get_job_log(
     let query = Query::parse(uri.query());
     let store = app.store();
     let caller = caller(&store, &headers, &query, JobTokens::Ignored)?.require_authenticated()?;
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, false)?;
     if !caller.can_read_jobs(&store, project) {
         return Err(Failure::forbidden(None));
@@ -580,7 +576,6 @@ async fn cancel_job(
     let force = ActionParams::read(&headers, &body, &query)?
         .boolean("force")?
         .unwrap_or(false);
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, false)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
@@ -612,7 +607,6 @@ async fn retry_job(
     let query = Query::parse(uri.query());
     let mut store = app.store();
     let caller = acting_caller(&store, &headers, &query)?;
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
@@ -640,7 +634,6 @@ async fn erase_job(
     let query = Query::parse(uri.query());
     let mut store = app.store();
     let caller = acting_caller(&store, &headers, &query)?;
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, false)?;
     if !caller.can_erase(&store, project, job) {
         return Err(Failure::forbidden(None));
@@ -667,7 +660,6 @@ async fn play_job(
     let mut store = app.store();
     let caller = acting_caller(&store, &headers, &query)?;
     let variables = ActionParams::read(&headers, &body, &query)?.variables()?;
-    id_param(&params, "job_id")?;
     let (project, job) = visible_job(&store, caller, &params, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));

@@ -555,6 +555,15 @@ impl ActionParams {
     }
 }
 
+/// The 201 GitLab answers a job action with: the job, as it is now.
+fn created(store: &Store, job_id: i64, now: store::Time) -> Response {
+    json(
+        StatusCode::CREATED,
+        &render::job(store, &store.jobs[&job_id], now),
+        HeaderMap::new(),
+    )
+}
+
 /// The caller of a job action: authenticated, with a token that may write.
 fn acting_caller(store: &Store, headers: &HeaderMap, query: &Query) -> Result<Caller, Failure> {
     caller(store, headers, query, JobTokens::Ignored)?
@@ -590,11 +599,7 @@ async fn cancel_job(
     let job_id = job.id;
     let now = store::now();
     store.cancel(job_id, force, now);
-    Ok(json(
-        StatusCode::CREATED,
-        &render::job(&store, &store.jobs[&job_id], now),
-        HeaderMap::new(),
-    ))
+    Ok(created(&store, job_id, now))
 }
 
 /// `POST /projects/:id/jobs/:job_id/retry`: builds and trigger jobs; answers the new job.
@@ -617,11 +622,7 @@ async fn retry_job(
     );
     let now = store::now();
     let new_id = store.retry(job_id, user_id, now).map_err(refusal)?;
-    Ok(json(
-        StatusCode::CREATED,
-        &render::job(&store, &store.jobs[&new_id], now),
-        HeaderMap::new(),
-    ))
+    Ok(created(&store, new_id, now))
 }
 
 /// `POST /projects/:id/jobs/:job_id/erase`.
@@ -641,11 +642,7 @@ async fn erase_job(
     let job_id = job.id;
     let now = store::now();
     store.erase(job_id, now).map_err(refusal)?;
-    Ok(json(
-        StatusCode::CREATED,
-        &render::job(&store, &store.jobs[&job_id], now),
-        HeaderMap::new(),
-    ))
+    Ok(created(&store, job_id, now))
 }
 
 /// `POST /projects/:id/jobs/:job_id/play`: manual builds and trigger jobs.

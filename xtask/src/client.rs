@@ -121,8 +121,8 @@ pub fn generate(spec: &Value) -> Result<(String, String)> {
         .httpmock(&openapi, "gitlab_jobs_client")
         .map_err(|err| anyhow::anyhow!("progenitor failed on the httpmock helpers: {err}"))?;
     Ok((
-        format_rust(client, CLIENT_PATCHES)?,
-        format_rust(mock, MOCK_PATCHES)?,
+        format_rust(client, seal_constructors, CLIENT_PATCHES)?,
+        format_rust(mock, |_| Ok(()), MOCK_PATCHES)?,
     ))
 }
 
@@ -293,13 +293,60 @@ const MOCK_PATCHES: &[Patch] = &[
     },
 ];
 
+/// Progenitor makes two constructors of `Client` public: `new`, over a reqwest client that
+/// follows redirects to any origin within a 15-second limit on the whole request, and
+/// `new_with_client`, over any reqwest client. Either would build a client that carries
+/// `PRIVATE-TOKEN` or `JOB-TOKEN` to another origin, or re-sends an action there, since reqwest
+/// strips only `Authorization` on such a redirect. `new` is removed, and `new_with_client` is
+/// left to the crate's own constructors (`connect.rs`), which set the redirect policy
+/// themselves. Generation fails unless each is found exactly once.
+fn seal_constructors(file: &mut syn::File) -> Result<()> {
+    let (mut removed, mut sealed) = (0, 0);
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client =
+            matches!(&*block.self_ty, syn::Type::Path(ty) if ty.path.is_ident("Client"));
+        if block.trait_.is_some() || !is_client {
+            continue;
+        }
+        block.items.retain(|item| {
+            let new = matches!(item, syn::ImplItem::Fn(function) if function.sig.ident == "new");
+            removed += usize::from(new);
+            !new
+        });
+        for item in &mut block.items {
+            if let syn::ImplItem::Fn(function) = item
+                && function.sig.ident == "new_with_client"
+            {
+                function.vis = syn::parse_quote!(pub(crate));
+                sealed += 1;
+            }
+        }
+    }
+    if (removed, sealed) != (1, 1) {
+        bail!(
+            "sealing progenitor's constructors expected one `Client::new` and one \
+             `Client::new_with_client`, found {removed} and {sealed}; see seal_constructors in \
+             xtask/src/client.rs"
+        );
+    }
+    Ok(())
+}
+
 /// Formats generated code as `cargo fmt` would: prettyplease first, for a layout rustfmt can
 /// work with, then the toolchain's rustfmt with the workspace's `rustfmt.toml`, so `cargo fmt
-/// --check` agrees with the file.
-fn format_rust(tokens: proc_macro2::TokenStream, patches: &[Patch]) -> Result<String> {
+/// --check` agrees with the file. `edit` changes the syntax tree before it is printed.
+fn format_rust(
+    tokens: proc_macro2::TokenStream,
+    edit: fn(&mut syn::File) -> Result<()>,
+    patches: &[Patch],
+) -> Result<String> {
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor emitted code syn cannot parse")?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut LineDocComments, &mut file);
+    edit(&mut file)?;
     let mut pretty = prettyplease::unparse(&file);
     for patch in patches {
         patch.apply(&mut pretty)?;

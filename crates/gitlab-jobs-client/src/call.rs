@@ -31,6 +31,10 @@ pub enum CallErrorKind {
     /// An answer the contract does not document for the operation, such as a proxy's 502
     /// page. Only the status is kept.
     UnexpectedStatus { status: StatusCode },
+    /// A redirect to another origin that the client does not follow: an action is never sent
+    /// to another origin. `origin` is where it pointed, as `scheme://host:port`; its path and
+    /// query (which may hold a signature) are left out.
+    Redirected { status: StatusCode, origin: String },
     /// No answer: the connection failed, timed out or broke off.
     Transport(reqwest::Error),
     /// The answer's body is not what the contract says; the parser's message, without the
@@ -63,9 +67,16 @@ impl CallError {
                 status: answer.status(),
                 body: answer.into_inner(),
             },
-            Error::UnexpectedResponse(response) => CallErrorKind::UnexpectedStatus {
-                status: response.status(),
-            },
+            Error::UnexpectedResponse(response) => {
+                let status = response.status();
+                match crate::hooks::redirect_target(&response) {
+                    Some(target) if status.is_redirection() => CallErrorKind::Redirected {
+                        status,
+                        origin: target.origin().ascii_serialization(),
+                    },
+                    _ => CallErrorKind::UnexpectedStatus { status },
+                }
+            }
             Error::CommunicationError(err)
             | Error::ResponseBodyError(err)
             | Error::InvalidUpgrade(err) => CallErrorKind::Transport(err.without_url()),
@@ -99,9 +110,9 @@ impl CallError {
     /// The HTTP status of GitLab's answer, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
-            CallErrorKind::Api { status, .. } | CallErrorKind::UnexpectedStatus { status } => {
-                Some(*status)
-            }
+            CallErrorKind::Api { status, .. }
+            | CallErrorKind::UnexpectedStatus { status }
+            | CallErrorKind::Redirected { status, .. } => Some(*status),
             CallErrorKind::Transport(err) => err.status(),
             _ => None,
         }
@@ -128,7 +139,12 @@ impl fmt::Display for CallError {
             CallErrorKind::UnexpectedStatus { status } => {
                 write!(f, "{status}, which the contract does not document here")?
             }
-            CallErrorKind::Transport(err) => write!(f, "no answer: {err}")?,
+            CallErrorKind::Redirected { status, origin } => write!(
+                f,
+                "{status} to another origin, {origin}, which is not followed with an action or \
+                 a token; is the base URL the one GitLab answers at?"
+            )?,
+            CallErrorKind::Transport(err) => write!(f, "no answer: {}", causes(err))?,
             CallErrorKind::InvalidBody(err) => {
                 write!(f, "the answer does not match the contract: {err}")?
             }
@@ -143,6 +159,21 @@ impl fmt::Display for CallError {
             n => write!(f, " ({n} attempts)"),
         }
     }
+}
+
+/// An error and its causes, each said once: reqwest's own message is often only "error
+/// decoding response body", and what went wrong is further down.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text = format!("{text}: {message}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl std::error::Error for CallError {

@@ -1,18 +1,27 @@
 //! Building a client: the base URL, the credentials and the HTTP client.
+//!
+//! Every way to build a [`Client`] goes through [`Client::with_auth_and_http`], which sets the
+//! HTTP client's redirect policy itself; the constructors progenitor generates are not public.
+//! So whatever a caller passes, a token stays with GitLab's origin and an action is never sent
+//! anywhere else, and every wait is bounded by the client's [`Timeouts`].
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::{Auth, Client, InvalidToken, RetryPolicy, Settings};
+use reqwest::Url;
+use reqwest::redirect::Policy;
 
-/// What can go wrong when building a [`Client`]. No variant carries a token.
+use crate::{Auth, Client, InvalidToken, RetryPolicy, Settings, Timeouts};
+
+/// What can go wrong when building a [`Client`]. No variant carries a token or any part of the
+/// base URL but its scheme, host, port and path.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The base URL is not an absolute `http` or `https` URL.
+    /// The base URL is not an absolute `http` or `https` URL that paths can be appended to.
     InvalidBaseUrl {
-        /// The URL as given, unless it carried credentials.
-        url: Option<String>,
+        /// The URL as given, with everything but its scheme, host, port and path left out.
+        url: String,
         reason: &'static str,
     },
     /// The token cannot be sent.
@@ -24,14 +33,8 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::InvalidBaseUrl {
-                url: Some(url),
-                reason,
-            } => {
+            BuildError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL {url:?}: {reason}")
-            }
-            BuildError::InvalidBaseUrl { url: None, reason } => {
-                write!(f, "invalid base URL: {reason}")
             }
             BuildError::InvalidToken(err) => err.fmt(f),
             BuildError::Http(err) => write!(f, "cannot build the HTTP client: {err}"),
@@ -55,29 +58,31 @@ impl From<InvalidToken> for BuildError {
     }
 }
 
-/// The HTTP client [`Client::with_auth`] uses: a connect timeout of 15 seconds and a read
-/// timeout of 60 seconds, but no limit on a whole request, so that a long log can stream; and
-/// redirects followed only within the same origin, so that a token never reaches another host.
-/// GitLab may redirect a log to object storage; the client follows such a redirect itself,
-/// with a request that carries no credentials.
+/// The HTTP client [`Client::with_auth`] starts from: a connect timeout of 15 seconds and this
+/// crate's user agent. Customize it (proxies, root certificates, ...) and pass it to
+/// [`Client::with_auth_and_http`].
 pub fn default_http_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(15))
-        .read_timeout(Duration::from_secs(60))
         .user_agent(concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::custom(|attempt| {
-            let same_origin = attempt
-                .previous()
-                .last()
-                .is_some_and(|previous| previous.origin() == attempt.url().origin());
-            if attempt.previous().len() >= 10 {
-                attempt.error("more than 10 redirects")
-            } else if same_origin {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        }))
+}
+
+/// Follows redirects within one origin, up to 10, and stops at a redirect to another origin,
+/// which [`Client`]'s hooks follow themselves: a GET without credentials, an action never.
+fn same_origin_redirects() -> Policy {
+    Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|previous| previous.origin() == attempt.url().origin());
+        if attempt.previous().len() >= 10 {
+            attempt.error("more than 10 redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 impl Client {
@@ -101,31 +106,56 @@ impl Client {
 
     /// A client for the GitLab API at `base_url` over [`default_http_client`].
     pub fn with_auth(base_url: &str, auth: Auth) -> Result<Self, BuildError> {
-        let http = default_http_client().build().map_err(BuildError::Http)?;
-        Self::with_auth_and_http_client(base_url, auth, http)
+        Self::with_auth_and_http(base_url, auth, default_http_client())
     }
 
-    /// A client for the GitLab API at `base_url` over an HTTP client of your own.
+    /// A client for the GitLab API at `base_url` over an HTTP client built from `http`, for
+    /// proxies, root certificates and the like; start from [`default_http_client`].
     ///
-    /// The client follows a redirect to another origin itself, without credentials; for that,
-    /// the HTTP client must not follow one first. Build it from [`default_http_client`], or
-    /// give it a redirect policy that stops at another origin (reqwest's default follows, and
-    /// would send `PRIVATE-TOKEN` or `JOB-TOKEN` along).
-    pub fn with_auth_and_http_client(
+    /// Whatever `http` says, the client:
+    ///
+    /// - follows redirects within the base URL's origin only. A redirect of a GET to another
+    ///   origin (object storage, for logs) is followed by a request without credentials; an
+    ///   action (cancel, retry, erase, play) redirected to another origin is not sent there,
+    ///   and the call fails with [`CallErrorKind::Redirected`](crate::CallErrorKind);
+    /// - gives up on an answer that does not come, or stalls, within its [`Timeouts`], even
+    ///   over an HTTP client with no timeouts of its own.
+    ///
+    /// The progenitor constructors `Client::new` and `Client::new_with_client` are not public,
+    /// so there is no way around this:
+    ///
+    /// ```compile_fail,E0599
+    /// let settings: gitlab_jobs_client::Settings = unimplemented!();
+    /// gitlab_jobs_client::Client::new("https://gitlab.example.com/api/v4", settings);
+    /// ```
+    ///
+    /// ```compile_fail,E0624
+    /// let settings: gitlab_jobs_client::Settings = unimplemented!();
+    /// let http = reqwest::Client::new();
+    /// gitlab_jobs_client::Client::new_with_client("https://gitlab.example.com/api/v4", http, settings);
+    /// ```
+    pub fn with_auth_and_http(
         base_url: &str,
         auth: Auth,
-        http: reqwest::Client,
+        http: reqwest::ClientBuilder,
     ) -> Result<Self, BuildError> {
-        Ok(Self::new_with_client(
-            &checked_base_url(base_url)?,
-            http,
-            Settings::from(auth),
-        ))
+        let base_url = checked_base_url(base_url)?;
+        let http = http
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(BuildError::Http)?;
+        Ok(Self::new_with_client(&base_url, http, Settings::new(auth)))
     }
 
     /// This client with another retry policy.
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.inner.retry = policy;
+        self
+    }
+
+    /// This client with other time limits.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.inner.timeouts = timeouts;
         self
     }
 }
@@ -134,23 +164,46 @@ impl Client {
 /// the operation paths can be appended to.
 fn checked_base_url(base_url: &str) -> Result<String, BuildError> {
     let invalid = |reason| BuildError::InvalidBaseUrl {
-        url: Some(base_url.to_owned()),
+        url: redacted(base_url),
         reason,
     };
-    let url = reqwest::Url::parse(base_url).map_err(|_| invalid("not an absolute URL"))?;
+    let url = Url::parse(base_url).map_err(|_| {
+        invalid("not an absolute URL; it starts with https:// (or http://) and names the host")
+    })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(BuildError::InvalidBaseUrl {
-            url: None,
-            reason: "it carries credentials; pass the token to the constructor instead",
-        });
+        return Err(invalid(
+            "it carries credentials; pass the token to the constructor instead",
+        ));
     }
-    if !matches!(url.scheme(), "http" | "https") {
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
         return Err(invalid("the scheme is not http or https"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it has a query or a fragment"));
     }
     Ok(base_url.trim_end_matches('/').to_owned())
+}
+
+/// What of `text`, a would-be URL, an error may show: its scheme, host, port and path, and
+/// nothing else. A query, a fragment or user information may hold a secret.
+fn redacted(text: &str) -> String {
+    let shown = |url: &Url| {
+        let port = url
+            .port()
+            .map(|port| format!(":{port}"))
+            .unwrap_or_default();
+        format!("{}{port}{}", url.host_str().unwrap_or(""), url.path())
+    };
+    match Url::parse(text) {
+        Ok(url) if url.has_host() => format!("{}://{}", url.scheme(), shown(&url)),
+        // Without a scheme, `user:password@host/path` reads as a scheme `user`; read it as the
+        // host and path it names instead.
+        _ if !text.contains("://") => match Url::parse(&format!("http://{text}")) {
+            Ok(url) if url.has_host() => shown(&url),
+            _ => "<not a URL>".to_owned(),
+        },
+        _ => "<not a URL>".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -166,22 +219,53 @@ mod tests {
         for (url, message) in [
             (
                 "gitlab.example.com/api/v4",
-                r#"invalid base URL "gitlab.example.com/api/v4": not an absolute URL"#,
+                r#"invalid base URL "gitlab.example.com/api/v4": not an absolute URL; it starts with https:// (or http://) and names the host"#,
             ),
             (
                 "ftp://gitlab.example.com",
-                r#"invalid base URL "ftp://gitlab.example.com": the scheme is not http or https"#,
+                r#"invalid base URL "ftp://gitlab.example.com/": the scheme is not http or https"#,
             ),
             (
                 "https://gitlab.example.com/api/v4?x=1",
-                r#"invalid base URL "https://gitlab.example.com/api/v4?x=1": it has a query or a fragment"#,
+                r#"invalid base URL "https://gitlab.example.com/api/v4": it has a query or a fragment"#,
             ),
             (
                 "https://root:secret@gitlab.example.com",
-                "invalid base URL: it carries credentials; pass the token to the constructor instead",
+                r#"invalid base URL "https://gitlab.example.com/": it carries credentials; pass the token to the constructor instead"#,
             ),
         ] {
             assert_eq!(checked_base_url(url).unwrap_err().to_string(), message);
+        }
+    }
+
+    /// A secret anywhere in a bad base URL but its scheme, host, port and path shows neither in
+    /// `Display` nor in `Debug`.
+    #[test]
+    fn a_bad_base_url_is_shown_without_its_secrets() {
+        for (url, shown) in [
+            (
+                "https://gitlab.example.com/api/v4?private_token=s3cr3t",
+                "https://gitlab.example.com/api/v4",
+            ),
+            (
+                "https://gitlab.example.com:8443/api/v4#s3cr3t",
+                "https://gitlab.example.com:8443/api/v4",
+            ),
+            (
+                "root:s3cr3t@gitlab.example.com/api/v4",
+                "gitlab.example.com/api/v4",
+            ),
+            (
+                "https://root:s3cr3t@gitlab.example.com/api/v4",
+                "https://gitlab.example.com/api/v4",
+            ),
+            ("http://[::1]:s3cr3t/api", "<not a URL>"),
+        ] {
+            let err = checked_base_url(url).unwrap_err();
+            let (display, debug) = (err.to_string(), format!("{err:?}"));
+            assert!(!display.contains("s3cr3t"), "{display}");
+            assert!(!debug.contains("s3cr3t"), "{debug}");
+            assert!(display.contains(&format!("{shown:?}")), "{url}: {display}");
         }
     }
 

@@ -1,30 +1,68 @@
-//! What runs around every request of the generated client.
+//! What runs around every request of the generated client: credentials, retries, redirects to
+//! other origins, time limits and reading the answer.
 
+use std::io;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{StreamExt, TryStreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{ACCEPT, LOCATION, USER_AGENT};
-use reqwest::{Method, Request, Response, ResponseBuilderExt};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
+use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 
 use crate::retry::{RetryPolicy, send_with_retries};
 use crate::{Auth, Client};
 
-/// What a [`Client`] carries besides its base URL and HTTP client.
+/// What a [`Client`] carries besides its base URL and HTTP client: its credentials, retry
+/// policy and time limits. Set them with the client's constructors and `with_*` methods.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub auth: Auth,
-    pub retry: RetryPolicy,
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
 }
 
-impl From<Auth> for Settings {
-    fn from(auth: Auth) -> Self {
+impl Settings {
+    pub(crate) fn new(auth: Auth) -> Self {
         Settings {
             auth,
             retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+/// How long a [`Client`] waits, on every try of every call, whatever HTTP client it runs on.
+/// A try that runs out of time fails as a timeout ([`reqwest::Error::is_timeout`]), and a GET
+/// is then retried as its [`RetryPolicy`] allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// The longest wait from sending a request to the answer's status and headers,
+    /// connecting included: 90 seconds by default, as GitLab itself gives up on a request
+    /// after 60.
+    pub answer: Duration,
+    /// The longest pause while an answer's body arrives, a page of JSON or a log: 60 seconds
+    /// by default. There is no limit on a whole body, so a long log can stream.
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            answer: Duration::from_secs(90),
+            idle: Duration::from_secs(60),
         }
     }
 }
 
 /// The operation whose answer is streamed to the caller rather than read whole.
 const STREAMED: &str = "get_job_log";
+
+/// The largest body read whole: far more than a page of 100 jobs (about 300 KiB), so that only
+/// a server that answers without end runs into it.
+const MAX_BODY: usize = 64 << 20;
+
+const OUR_USER_AGENT: &str = concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION"));
 
 impl ClientHooks<Settings> for Client {
     async fn pre<E>(&self, request: &mut Request, _: &OperationInfo) -> Result<(), Error<E>> {
@@ -37,20 +75,19 @@ impl ClientHooks<Settings> for Client {
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         let streamed = info.operation_id == STREAMED;
+        let timeouts = self.inner().timeouts;
         send_with_retries(&self.inner().retry, request, |request| async move {
             let method = request.method().clone();
-            let response = self.client().execute(request).await?;
-            let response = if method == Method::GET {
-                self.follow_elsewhere(response).await?
-            } else {
-                response
-            };
+            let mut response = self.answer(request, timeouts).await?;
+            if method == Method::GET {
+                response = self.follow_elsewhere(response, timeouts).await?;
+            }
             // A JSON answer is read here, so that one that breaks off is retried like any
             // other failure; the log is left to stream.
-            if streamed {
-                Ok(response)
+            if streamed && response.status().is_success() {
+                stalls_fail(response, timeouts.idle).await
             } else {
-                read_whole(response).await
+                read_whole(response, timeouts.idle).await
             }
         })
         .await
@@ -58,20 +95,32 @@ impl ClientHooks<Settings> for Client {
 }
 
 impl Client {
+    /// Sends `request` and waits for the answer's head, at most `timeouts.answer`.
+    async fn answer(&self, request: Request, timeouts: Timeouts) -> reqwest::Result<Response> {
+        match tokio::time::timeout(timeouts.answer, self.client().execute(request)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(transport_error(
+                io::ErrorKind::TimedOut,
+                format!("no answer within {}", seconds(timeouts.answer)),
+            )
+            .await),
+        }
+    }
+
     /// Follows a redirect to another origin, such as a log in object storage, without the
-    /// credentials: they are for GitLab only. Redirects within GitLab's origin are left to
-    /// the HTTP client's policy, which follows them.
-    async fn follow_elsewhere(&self, mut response: Response) -> reqwest::Result<Response> {
+    /// credentials: they are for GitLab only. Redirects within GitLab's origin were followed
+    /// by the HTTP client already (see `connect.rs`). Only GETs come here: an action is never
+    /// sent to another origin.
+    async fn follow_elsewhere(
+        &self,
+        mut response: Response,
+        timeouts: Timeouts,
+    ) -> reqwest::Result<Response> {
         for _ in 0..5 {
             if !response.status().is_redirection() {
                 break;
             }
-            let Some(target) = response
-                .headers()
-                .get(LOCATION)
-                .and_then(|location| location.to_str().ok())
-                .and_then(|location| response.url().join(location).ok())
-            else {
+            let Some(target) = redirect_target(&response) else {
                 break;
             };
             if target.origin() == response.url().origin() {
@@ -79,21 +128,93 @@ impl Client {
             }
             let mut bare = Request::new(Method::GET, target);
             bare.headers_mut()
-                .insert(ACCEPT, "*/*".parse().expect("a header value"));
-            bare.headers_mut().insert(
-                USER_AGENT,
-                concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION"))
-                    .parse()
-                    .expect("a header value"),
-            );
-            response = self.client().execute(bare).await?;
+                .insert(ACCEPT, HeaderValue::from_static("*/*"));
+            bare.headers_mut()
+                .insert(USER_AGENT, HeaderValue::from_static(OUR_USER_AGENT));
+            response = self.answer(bare, timeouts).await?;
         }
         Ok(response)
     }
 }
 
-/// `response` with its body read into memory.
-async fn read_whole(response: Response) -> reqwest::Result<Response> {
+/// Where a redirect points, resolved against the URL that answered it.
+pub(crate) fn redirect_target(response: &Response) -> Option<reqwest::Url> {
+    let location = response.headers().get(LOCATION)?.to_str().ok()?;
+    response.url().join(location).ok()
+}
+
+/// `response` with its body read into memory, pausing at most `idle` between chunks; a
+/// plain-text error body (GitLab's throttle answers `Retry later`, its middleware `Bad
+/// Request`) becomes a JSON string, so that it parses as `ApiError::Text`.
+async fn read_whole(mut response: Response, idle: Duration) -> reqwest::Result<Response> {
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    for (name, value) in response.headers() {
+        if name != CONTENT_LENGTH {
+            builder = builder.header(name, value);
+        }
+    }
+    let expected = response
+        .content_length()
+        .map_or(0, |length| length.min(MAX_BODY as u64) as usize);
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut length = 0;
+    loop {
+        let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            Ok(chunk) => chunk?,
+            Err(_) => return Err(stalled(idle).await),
+        };
+        let Some(chunk) = chunk else { break };
+        length += chunk.len();
+        if length > MAX_BODY {
+            return Err(transport_error(
+                io::ErrorKind::InvalidData,
+                format!("the answer is longer than {} MiB", MAX_BODY >> 20),
+            )
+            .await);
+        }
+        chunks.push(chunk);
+    }
+    let mut body = match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => {
+            let mut whole = BytesMut::with_capacity(expected.max(length));
+            chunks
+                .iter()
+                .for_each(|chunk| whole.extend_from_slice(chunk));
+            whole.freeze()
+        }
+    };
+    if is_plain_text_error(response.status(), response.headers()) {
+        let text = String::from_utf8_lossy(&body);
+        body = serde_json::to_vec(&text)
+            .map(Bytes::from)
+            .unwrap_or_default();
+    }
+    match builder.header(CONTENT_LENGTH, body.len()).body(body) {
+        Ok(response) => Ok(Response::from(response)),
+        Err(err) => Err(transport_error(io::ErrorKind::InvalidData, err.to_string()).await),
+    }
+}
+
+fn is_plain_text_error(status: StatusCode, headers: &reqwest::header::HeaderMap) -> bool {
+    let text = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("text/plain")
+        });
+    text && (status.is_client_error() || status.is_server_error())
+}
+
+/// `response`, whose body fails as a timeout once it pauses for longer than `idle`.
+async fn stalls_fail(response: Response, idle: Duration) -> reqwest::Result<Response> {
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
@@ -101,8 +222,60 @@ async fn read_whole(response: Response) -> reqwest::Result<Response> {
     for (name, value) in response.headers() {
         builder = builder.header(name, value);
     }
-    let body = response.bytes().await?;
-    Ok(Response::from(
-        builder.body(body).expect("parts of a valid response"),
-    ))
+    let chunks = response.bytes_stream().map_err(io::Error::other);
+    let body = failing_when_idle(chunks, idle);
+    match builder.body(reqwest::Body::wrap_stream(body)) {
+        Ok(response) => Ok(Response::from(response)),
+        Err(err) => Err(transport_error(io::ErrorKind::InvalidData, err.to_string()).await),
+    }
+}
+
+/// The items of `stream`, failing with a timeout when the next one takes longer than `idle`.
+fn failing_when_idle<S>(
+    stream: S,
+    idle: Duration,
+) -> impl futures_util::Stream<Item = io::Result<Bytes>>
+where
+    S: futures_util::Stream<Item = io::Result<Bytes>> + Send + 'static,
+{
+    futures_util::stream::unfold(Some(Box::pin(stream)), move |state| async move {
+        let mut stream = state?;
+        match tokio::time::timeout(idle, stream.next()).await {
+            Ok(Some(item)) => Some((item, Some(stream))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("the answer stalled for {}", seconds(idle)),
+                )),
+                None,
+            )),
+        }
+    })
+}
+
+async fn stalled(idle: Duration) -> reqwest::Error {
+    transport_error(
+        io::ErrorKind::TimedOut,
+        format!("the answer stalled for {}", seconds(idle)),
+    )
+    .await
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{}s", duration.as_secs_f64())
+}
+
+/// A reqwest error whose source is an I/O error of `kind`: what a try that this crate gives up
+/// on fails with, so that retries and `CallError` treat it as they treat reqwest's own
+/// (`is_timeout` holds for `TimedOut`). reqwest has no public constructor for its errors; a
+/// body that fails at once makes one.
+async fn transport_error(kind: io::ErrorKind, message: String) -> reqwest::Error {
+    let failing =
+        futures_util::stream::once(async move { Err::<Bytes, _>(io::Error::new(kind, message)) });
+    let response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
+    match response.bytes().await {
+        Err(err) => err,
+        Ok(_) => unreachable!("a body whose only item is an error fails"),
+    }
 }

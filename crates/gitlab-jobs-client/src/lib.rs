@@ -31,8 +31,10 @@
 //! - GitLab's error bodies come back typed: [`Error::ErrorResponse`] holds the status and a
 //!   [`models::ApiError`].
 //! - The job log comes back as a [`ByteStream`], read chunk by chunk, never buffered whole.
-//! - Credentials ([`Auth`]) are added to each request by the client's hooks, so any
-//!   `reqwest::Client` can carry them; they never show in `Debug` output.
+//! - Credentials ([`Auth`]) are added to each request by the client's hooks and never show in
+//!   `Debug` output. Whichever constructor built the client, a token never leaves GitLab's
+//!   origin, an action is never sent to another origin, and every wait is bounded
+//!   ([`Timeouts`]): see [`Client::with_auth_and_http`].
 //! - Every call is retried as its method allows ([`RetryPolicy`]); [`Call::call`] gives one
 //!   error type, [`CallError`], with the operation, the status, GitLab's body and the attempts.
 //! - Lists come as streams ([`Client::project_jobs`], [`Client::pipeline_jobs`],
@@ -58,7 +60,7 @@ pub use connect::{BuildError, default_http_client};
 pub use generated::*;
 /// The models of the Jobs API, from `gitlab-jobs-schema`.
 pub use gitlab_jobs_schema as models;
-pub use hooks::Settings;
+pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, has_stopped};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
 pub use retry::RetryPolicy;

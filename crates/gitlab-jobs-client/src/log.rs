@@ -95,7 +95,7 @@ impl Client {
             if job.status.is_terminal() || (!job.status.is_known() && job.finished_at.is_some()) {
                 return Ok(job);
             }
-            if started.elapsed() + poll > timeout {
+            if started.elapsed().saturating_add(poll) > timeout {
                 return Err(CallError::new(
                     "get_job",
                     1,
@@ -165,7 +165,7 @@ impl FollowLog<'_> {
             }
             if self
                 .timeout
-                .is_some_and(|timeout| started.elapsed() + self.poll > timeout)
+                .is_some_and(|timeout| started.elapsed().saturating_add(self.poll) > timeout)
             {
                 return Err(CallError::new(
                     "get_job",

@@ -7,7 +7,7 @@ use reqwest::Url;
 use reqwest::header::HeaderMap;
 
 use crate::types::PaginationMode;
-use crate::{Call, CallError, Client, ResponseValue};
+use crate::{Call, CallError, CallErrorKind, Client, ResponseValue};
 
 /// Where the next page is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,8 @@ impl<T> Page<T> {
 /// A list operation, fetched one page at a time.
 trait Lister: Clone + Send + Sync + 'static {
     type Item: Identified;
+    /// The operation ID, for errors.
+    const OPERATION: &'static str;
     /// The first page, or the page `at` points to.
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Self::Item>, CallError>>;
 }
@@ -70,7 +72,7 @@ fn next_page(headers: &HeaderMap) -> Next {
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.clone())
         };
-        if let Some(cursor) = get("cursor") {
+        if let Some(cursor) = get("cursor").filter(|cursor| !cursor.is_empty()) {
             return Next::Cursor(cursor);
         }
         if let Some(page) = get("page").and_then(|page| page.parse().ok()) {
@@ -124,7 +126,9 @@ fn total_pages(headers: &HeaderMap) -> Option<u64> {
 /// still yielded in order.
 ///
 /// Lists come newest first, so an item whose ID is not below the last one yielded is a
-/// duplicate that a new job pushed onto the next offset page: it is skipped.
+/// duplicate that a new job pushed onto the next offset page: it is skipped. An empty page
+/// ends the list, whatever its headers say (GitLab never sends one with a next page), so a
+/// server that names ever more pages, or more pages than it has, is not followed forever.
 fn paginate<L: Lister>(
     lister: L,
     concurrency: usize,
@@ -155,11 +159,14 @@ fn paginate<L: Lister>(
                             .buffered(concurrency);
                         head.chain(rest).boxed()
                     }
-                    _ => head.chain(sequential(lister.clone(), next)).boxed(),
+                    _ => head
+                        .chain(sequential(lister.clone(), Next::Page(1), next))
+                        .boxed(),
                 }
             },
         )
-        .try_flatten();
+        .try_flatten()
+        .try_take_while(|items| std::future::ready(Ok(!items.is_empty())));
     let mut last_id = i64::MAX;
     pages
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
@@ -174,19 +181,43 @@ fn paginate<L: Lister>(
         .boxed()
 }
 
-/// The pages from `next` on, each fetched after the one before.
+/// Whether `next`, named by the page at `at`, is further along the list: a later page, or
+/// another cursor. A server that names the same page again would be followed forever.
+fn advances(at: &Next, next: &Next) -> bool {
+    match (at, next) {
+        (Next::Page(at), Next::Page(next)) => next > at,
+        (Next::Cursor(at), Next::Cursor(next)) => next != at,
+        _ => true,
+    }
+}
+
+/// The pages from `next` on, each fetched after the one before; `at` named `next`.
 fn sequential<L: Lister>(
     lister: L,
+    at: Next,
     next: Next,
 ) -> BoxStream<'static, Result<Vec<L::Item>, CallError>> {
-    stream::try_unfold(next, move |next| {
+    stream::try_unfold((at, next), move |(at, next)| {
         let lister = lister.clone();
         async move {
             if next == Next::Done {
                 return Ok(None);
             }
-            let page = lister.fetch(Some(next)).await?;
-            Ok(Some((page.items, page.next)))
+            if !advances(&at, &next) {
+                let message = match (&at, &next) {
+                    (Next::Page(at), Next::Page(next)) => {
+                        format!("page {at} names page {next} as the next one")
+                    }
+                    _ => "a page names its own cursor as the next one".to_owned(),
+                };
+                return Err(CallError::new(
+                    L::OPERATION,
+                    1,
+                    CallErrorKind::InvalidBody(message),
+                ));
+            }
+            let page = lister.fetch(Some(next.clone())).await?;
+            Ok(Some((page.items, (next, page.next))))
         }
     })
     .boxed()
@@ -238,6 +269,7 @@ impl ProjectJobs {
 
 impl Lister for ProjectJobs {
     type Item = Job;
+    const OPERATION: &'static str = "list_project_jobs";
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -313,6 +345,7 @@ impl PipelineJobs {
 
 impl Lister for PipelineJobs {
     type Item = Job;
+    const OPERATION: &'static str = "list_pipeline_jobs";
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -368,6 +401,7 @@ impl PipelineBridges {
 
 impl Lister for PipelineBridges {
     type Item = Bridge;
+    const OPERATION: &'static str = "list_pipeline_bridges";
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Bridge>, CallError>> {
         let this = self.clone();
@@ -483,5 +517,93 @@ mod tests {
             Next::Done
         );
         assert_eq!(next_page(&HeaderMap::new()), Next::Done);
+    }
+
+    /// Whatever a server sends in the headers pagination reads, the client gets a next page
+    /// (or none) and a total (or none), and never a panic.
+    #[test]
+    fn hostile_pagination_headers_give_a_page_or_none() {
+        for (link, next) in [
+            ("<", Next::Done),
+            (">", Next::Done),
+            ("<>", Next::Done),
+            ("<<>>; rel=\"next\"", Next::Done),
+            (";;;,,,<", Next::Done),
+            ("<not a url>; rel=\"next\"", Next::Done),
+            ("<https://h/x?page=-1>; rel=\"next\"", Next::Done),
+            ("<https://h/x?page=é>; rel=next", Next::Done),
+            (
+                "<https://h/x?page=99999999999999999999999>; rel=\"next\"",
+                Next::Done,
+            ),
+            ("<https://h/x?cursor=>; rel=\"next\"", Next::Done),
+            ("<https://h/x?page=0>; rel=\"next\"", Next::Page(0)),
+            ("<https://h/x?page=4>; REL=NEXT", Next::Page(4)),
+            ("<https://h/x?page=4>; rel=\"prev\"", Next::Done),
+            (
+                "<https://h/x?cursor=%FF%FE>; rel=\"next\"",
+                Next::Cursor("\u{fffd}\u{fffd}".into()),
+            ),
+        ] {
+            assert_eq!(next_page(&headers(&[("link", link)])), next, "Link: {link}");
+        }
+        for (value, next) in [
+            ("", Next::Done),
+            (" ", Next::Done),
+            ("abc", Next::Done),
+            ("-1", Next::Done),
+            ("0", Next::Page(0)),
+            ("18446744073709551615", Next::Page(u64::MAX)),
+            ("18446744073709551616", Next::Done),
+        ] {
+            assert_eq!(
+                next_page(&headers(&[("x-next-page", value)])),
+                next,
+                "X-Next-Page: {value}"
+            );
+        }
+        for (value, total) in [
+            ("", None),
+            ("-3", None),
+            ("many", None),
+            ("18446744073709551615", Some(u64::MAX)),
+        ] {
+            assert_eq!(
+                total_pages(&headers(&[("x-total-pages", value)])),
+                total,
+                "{value}"
+            );
+        }
+        let mut binary = HeaderMap::new();
+        binary.insert(
+            "link",
+            reqwest::header::HeaderValue::from_bytes(b"<\xff>; rel=next").unwrap(),
+        );
+        binary.insert(
+            "x-next-page",
+            reqwest::header::HeaderValue::from_bytes(b"\xff").unwrap(),
+        );
+        binary.insert(
+            "x-total-pages",
+            reqwest::header::HeaderValue::from_bytes(b"\xff").unwrap(),
+        );
+        assert_eq!(next_page(&binary), Next::Done);
+        assert_eq!(total_pages(&binary), None);
+    }
+
+    #[test]
+    fn only_a_later_page_or_another_cursor_advances() {
+        assert!(advances(&Next::Page(1), &Next::Page(2)));
+        assert!(!advances(&Next::Page(2), &Next::Page(2)));
+        assert!(!advances(&Next::Page(3), &Next::Page(0)));
+        assert!(advances(
+            &Next::Cursor("a".into()),
+            &Next::Cursor("b".into())
+        ));
+        assert!(!advances(
+            &Next::Cursor("a".into()),
+            &Next::Cursor("a".into())
+        ));
+        assert!(advances(&Next::Page(1), &Next::Cursor("a".into())));
     }
 }

@@ -1,7 +1,7 @@
 //! Retries: which failures are retried, how long to wait, and how many tries are allowed.
 
 use std::cell::Cell;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Request, Response, StatusCode};
@@ -53,69 +53,65 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait before try `attempt + 1`: GitLab's hint if it gave one, else the backoff.
+    /// The wait before try `attempt + 1`: GitLab's hint if it gave one, else the backoff;
+    /// never more than `max_delay`, whatever either says.
     fn delay(&self, attempt: u32, hint: Option<Duration>) -> Duration {
-        let wait = hint.unwrap_or_else(|| {
-            let backoff = self.base_delay.saturating_mul(1 << (attempt - 1).min(16));
-            // Full jitter on the upper half, so that clients that failed together spread out.
-            backoff.mul_f64(0.5 + fastrand::f64() / 2.0)
-        });
-        wait.min(self.max_delay)
+        match hint {
+            Some(wait) => wait.min(self.max_delay),
+            None => {
+                let backoff = self
+                    .base_delay
+                    .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+                    .min(self.max_delay);
+                // Full jitter on the upper half, so that clients that failed together spread
+                // out: between 50% and 100% of the backoff, in whole nanoseconds.
+                let share = 500 + u128::from(fastrand::u32(0..=500));
+                let nanos = backoff.as_nanos().saturating_mul(share) / 1000;
+                Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+            }
+        }
     }
 }
+
+/// Below this, a `RateLimit-Reset` is seconds from now rather than a Unix time: GitLab 13.8 to
+/// 13.x sent the seconds until the window ends, later versions the time it ends.
+const RESET_IS_A_TIME_FROM: u64 = 1_000_000_000;
 
 /// What GitLab asks a client to wait: `Retry-After` (seconds, or an HTTP date), else
-/// `RateLimit-Reset` (Unix seconds).
+/// `RateLimit-Reset` (a Unix time, or seconds on old versions), else `RateLimit-ResetTime` (an
+/// HTTP date). A value that does not parse is ignored; a time in the past means no wait.
 pub(crate) fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    if let Some(value) = header(RETRY_AFTER.as_str()) {
-        if let Ok(seconds) = value.trim().parse::<u64>() {
-            return Some(Duration::from_secs(seconds));
-        }
-        if let Ok(date) = httpdate_seconds(value) {
-            return Some(Duration::from_secs(date.saturating_sub(unix_now())));
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+    };
+    let seconds = |text: &str| text.parse::<u64>().ok();
+    let until = |text: &str| {
+        let time = httpdate::parse_http_date(text).ok()?;
+        Some(time.duration_since(SystemTime::now()).unwrap_or_default())
+    };
+    if let Some(value) = header(RETRY_AFTER.as_str())
+        && let Some(wait) = seconds(value)
+            .map(Duration::from_secs)
+            .or_else(|| until(value))
+    {
+        return Some(wait);
+    }
+    if let Some(reset) = header("ratelimit-reset").and_then(seconds) {
+        let wait = if reset < RESET_IS_A_TIME_FROM {
+            Some(Duration::from_secs(reset))
+        } else {
+            UNIX_EPOCH
+                .checked_add(Duration::from_secs(reset))
+                .map(|time| time.duration_since(SystemTime::now()).unwrap_or_default())
+        };
+        if wait.is_some() {
+            return wait;
         }
     }
-    let reset: u64 = header("ratelimit-reset")?.trim().parse().ok()?;
-    Some(Duration::from_secs(reset.saturating_sub(unix_now())))
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
-
-/// Unix seconds of an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn httpdate_seconds(text: &str) -> Result<u64, ()> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return Err(());
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month).ok_or(())? as u64 + 1;
-    let (day, year): (u64, u64) = (day.parse().map_err(|_| ())?, year.parse().map_err(|_| ())?);
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|n| n.parse().map_err(|_| ()))
-        .collect::<Result<_, _>>()?;
-    let [hours, minutes, seconds] = hms.as_slice() else {
-        return Err(());
-    };
-    // Days since the epoch, by the civil-from-days inverse (Howard Hinnant's algorithm).
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Ok(days * 86_400 + hours * 3600 + minutes * 60 + seconds)
+    header("ratelimit-resettime").and_then(until)
 }
 
 /// Counts one try of the call running in this task.
@@ -182,7 +178,7 @@ where
         let delay = policy.delay(attempt, hint);
         if attempt >= policy.max_attempts
             || spare.is_none()
-            || started.elapsed() + delay > policy.budget
+            || started.elapsed().saturating_add(delay) > policy.budget
         {
             return outcome;
         }
@@ -194,22 +190,106 @@ where
 mod tests {
     use super::*;
 
+    fn unix_now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    fn wait(pairs: &[(&'static str, &str)]) -> Option<Duration> {
+        let headers: HeaderMap = pairs
+            .iter()
+            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
+            .collect();
+        requested_wait(&headers)
+    }
+
     #[test]
     fn gitlabs_hints_come_first() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "ratelimit-reset",
-            (unix_now() + 30).to_string().parse().unwrap(),
+        let reset = (unix_now() + 30).to_string();
+        let wait_for_reset = wait(&[("ratelimit-reset", &reset)]).unwrap();
+        assert!(
+            (29..=30).contains(&wait_for_reset.as_secs()),
+            "{wait_for_reset:?}"
         );
-        let wait = requested_wait(&headers).unwrap();
-        assert!((29..=30).contains(&wait.as_secs()), "{wait:?}");
-        headers.insert(RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(requested_wait(&headers), Some(Duration::from_secs(7)));
         assert_eq!(
-            httpdate_seconds("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Ok(784_111_777)
+            wait(&[("retry-after", "7"), ("ratelimit-reset", &reset)]),
+            Some(Duration::from_secs(7))
         );
-        assert_eq!(requested_wait(&HeaderMap::new()), None);
+        // GitLab 13.x sent the seconds left, not a time.
+        assert_eq!(
+            wait(&[("ratelimit-reset", "1830")]),
+            Some(Duration::from_secs(1830))
+        );
+        let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(60));
+        let until_date = wait(&[("retry-after", &date)]).unwrap();
+        assert!((58..=60).contains(&until_date.as_secs()), "{until_date:?}");
+        let until_reset_time = wait(&[("ratelimit-resettime", &date)]).unwrap();
+        assert!(
+            (58..=60).contains(&until_reset_time.as_secs()),
+            "{until_reset_time:?}"
+        );
+        assert_eq!(wait(&[]), None);
+    }
+
+    /// Whatever a server puts in the headers the client reads for a wait, it gets a wait or
+    /// none, and never a panic or an overflow (debug builds check arithmetic).
+    #[test]
+    fn hostile_wait_headers_give_a_wait_or_none() {
+        let past = Some(Duration::ZERO);
+        for (name, value, expected) in [
+            ("retry-after", "Mon, 01 Jan 0000 00:00:00 GMT", None),
+            ("retry-after", "Wed, 31 Dec 1969 23:59:59 GMT", None),
+            ("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT", past),
+            ("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT", past),
+            ("retry-after", "Sat, 01 Jan 99999999999 00:00:00 GMT", None),
+            ("retry-after", "Sun, 06 Nov 1994 08:49:37 UTC", None),
+            ("retry-after", "Sun, 32 Nov 1994 08:49:37 GMT", None),
+            ("retry-after", "Sun, 06 Nov 1994 25:61:61 GMT", None),
+            ("retry-after", "", None),
+            ("retry-after", "-1", None),
+            ("retry-after", "1.5", None),
+            (
+                "retry-after",
+                "18446744073709551615",
+                Some(Duration::from_secs(u64::MAX)),
+            ),
+            ("retry-after", "18446744073709551616", None),
+            ("retry-after", "99999999999999999999999999999999", None),
+            ("ratelimit-reset", "0", past),
+            (
+                "ratelimit-reset",
+                "999999999",
+                Some(Duration::from_secs(999_999_999)),
+            ),
+            ("ratelimit-reset", "1000000000", past),
+            ("ratelimit-reset", "18446744073709551615", None),
+            ("ratelimit-reset", "-5", None),
+            ("ratelimit-reset", "soon", None),
+            ("ratelimit-resettime", "Mon, 01 Jan 0000 00:00:00 GMT", None),
+            ("ratelimit-resettime", "tomorrow", None),
+        ] {
+            assert_eq!(wait(&[(name, value)]), expected, "{name}: {value}");
+        }
+        let far = wait(&[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")]).unwrap();
+        assert!(far.as_secs() > 7_000 * 365 * 86_400, "{far:?}");
+        // Whatever the hint, the policy caps it, and the budget check does not overflow.
+        let policy = RetryPolicy {
+            max_delay: Duration::MAX,
+            base_delay: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(u64::MAX))),
+            Duration::from_secs(u64::MAX)
+        );
+        assert!(policy.delay(40, None) >= Duration::from_nanos(u64::MAX / 2));
+        let capped = RetryPolicy::default();
+        assert_eq!(
+            capped.delay(1, Some(Duration::from_secs(u64::MAX))),
+            capped.max_delay
+        );
     }
 
     #[test]
@@ -224,10 +304,7 @@ mod tests {
             let delay = policy.delay(attempt, None);
             assert!(delay >= full / 2 && delay <= full, "{attempt}: {delay:?}");
         }
-        assert_eq!(
-            policy.delay(10, None).max(Duration::from_secs(1)),
-            Duration::from_secs(1)
-        );
+        assert!(policy.delay(10, None) <= Duration::from_secs(1));
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(60))),
             Duration::from_secs(1),

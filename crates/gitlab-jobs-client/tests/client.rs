@@ -6,5 +6,6 @@ mod client {
     pub mod log;
     pub mod operations;
     pub mod real_use;
+    pub mod security;
     pub mod support;
 }

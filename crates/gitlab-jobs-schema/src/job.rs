@@ -163,3 +163,37 @@ pub struct Job {
     #[cfg_attr(feature = "json-schema", schemars(with = "Vec<String>"))]
     pub tag_list: Option<Vec<String>>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Durations and coverage decode to exactly the number GitLab sent and encode back to the
+    /// same text. Without serde_json's `float_roundtrip`, each of these comes back one ulp off.
+    #[test]
+    fn floats_round_trip_to_the_last_bit() {
+        for number in [
+            "3162.2839716525586",
+            "1823.1153400508115",
+            "2208.8506221163166",
+            "9889.807847299733",
+            "9347.715906083999",
+        ] {
+            let mut payload = crate::examples::job();
+            for key in ["duration", "queued_duration", "coverage"] {
+                payload[key] = serde_json::from_str(number).unwrap();
+            }
+            let text = serde_json::to_string(&payload).unwrap();
+            let job: Job = serde_json::from_str(&text).unwrap();
+            let expected: f64 = number.parse().unwrap();
+            assert_eq!(job.duration.map(f64::to_bits), Some(expected.to_bits()));
+            assert_eq!(job.coverage.map(f64::to_bits), Some(expected.to_bits()));
+            let again = serde_json::to_string(&job).unwrap();
+            assert!(again.contains(&format!("\"duration\":{number}")), "{again}");
+            assert!(
+                again.contains(&format!("\"queued_duration\":{number}")),
+                "{again}"
+            );
+        }
+    }
+}

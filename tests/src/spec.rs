@@ -118,3 +118,16 @@ pub fn resolve<'a>(doc: &'a Value, reference: &str) -> (&'a str, &'a Value) {
         .unwrap_or_else(|| panic!("dangling $ref {reference}"));
     (name.as_str(), schema)
 }
+
+/// A response of an operation, or the shared one in `components/responses` it refers to.
+pub fn response<'a>(doc: &'a Value, response: &'a Value) -> &'a Value {
+    let Some(reference) = response["$ref"].as_str() else {
+        return response;
+    };
+    let name = reference
+        .strip_prefix("#/components/responses/")
+        .unwrap_or_else(|| panic!("unexpected response $ref {reference}"));
+    doc["components"]["responses"]
+        .get(name)
+        .unwrap_or_else(|| panic!("dangling $ref {reference}"))
+}

@@ -239,7 +239,8 @@ impl Client {
     /// Offset pagination is the default; keyset pagination (`pagination=keyset`, GitLab 15.9 and
     /// later) is recommended for reading many pages. Unlike other lists, this one never sends
     /// `X-Total` or `X-Total-Pages`: follow `X-Next-Page` or the `Link` header until it runs out.
-    /// GitLab rate-limits this endpoint per user (600 requests a minute by default).
+    /// GitLab rate-limits this endpoint per user (600 requests a minute by default; a 429 with a
+    /// JSON body).
     ///
     /// Sends a `GET` request to `/projects/{id}/jobs`
     ///
@@ -445,7 +446,8 @@ impl Client {
     ///
     /// Creates a new job that runs the given one again, and returns the new job (usually
     /// `pending`). The old job is then marked as retried. Trigger jobs can be retried too; GitLab
-    /// then renders the new trigger job as a job, without `runner_manager`.
+    /// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
+    /// a user may retry jobs of one project (a 429 with a JSON body).
     ///
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/retry`
     ///
@@ -488,7 +490,8 @@ impl Client {
     ///
     /// Starts a job that waits to be started by hand (status `manual`), optionally with variables
     /// for this run (GitLab 14.9 and later), and returns it. The answer is a trigger job when the
-    /// manual job is one.
+    /// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
+    /// JSON body).
     ///
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/play`
     ///
@@ -882,6 +885,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1023,6 +1029,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1069,10 +1078,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1123,10 +1138,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1218,6 +1239,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1296,6 +1320,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1403,6 +1430,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1587,6 +1617,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

@@ -292,6 +292,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct ListPipelineBridgesWhen(::httpmock::When);
     impl ListPipelineBridgesWhen {
@@ -400,6 +408,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct GetJobByTokenWhen(::httpmock::When);
     impl GetJobByTokenWhen {
@@ -430,6 +446,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
                 self.0
@@ -442,6 +466,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -476,6 +508,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
                 self.0
@@ -488,6 +528,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -567,6 +615,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct GetJobLogWhen(::httpmock::When);
     impl GetJobLogWhen {
@@ -638,6 +694,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -717,6 +781,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -883,6 +955,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

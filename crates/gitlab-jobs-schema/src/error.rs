@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 ///   `forbidden!`, `bad_request!`, conflicts);
 /// - [`RateLimitBody`], `{"message": {"error": "..."}}`: a rate limit (429);
 /// - [`ErrorBody`], `{"error": "..."}`: a rejected parameter (400), a refused pagination (405),
-///   or a bad or insufficient OAuth token, which adds `error_description` and `scope`.
+///   or a bad or insufficient OAuth token, which adds `error_description` and `scope`;
+/// - a plain-text body, [`ApiError::Text`], from what answers before the API does: the
+///   instance's throttles (429 `Retry later`) and the check for malformed strings (400 `Bad
+///   Request`). The client reads such a body as a JSON string.
 ///
 /// A JSON body of any other shape is kept as [`ApiError::Other`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,6 +26,8 @@ pub enum ApiError {
     RateLimited(RateLimitBody),
     /// `{"error": "<reason>"}`, with `error_description` and `scope` for OAuth errors.
     Error(ErrorBody),
+    /// A plain-text body, such as `Retry later` or `Bad Request`, as sent.
+    Text(String),
     /// A JSON body of a shape GitLab is not known to send, kept as sent.
     Other(serde_json::Value),
 }
@@ -34,9 +39,21 @@ impl ApiError {
             ApiError::Message(body) => Some(&body.message),
             ApiError::RateLimited(body) => Some(&body.message.error),
             ApiError::Error(body) => Some(body.error_description.as_deref().unwrap_or(&body.error)),
+            ApiError::Text(text) => Some(first_line(text)),
             ApiError::Other(_) => None,
         }
     }
+}
+
+/// The first line of `text`, trimmed and cut to at most 200 bytes: a plain-text error body is
+/// one line from GitLab, and an error message never holds a whole page from anything else.
+fn first_line(text: &str) -> &str {
+    let line = text.trim().lines().next().unwrap_or("").trim();
+    let mut end = line.len().min(200);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
 }
 
 impl fmt::Display for ApiError {
@@ -50,6 +67,9 @@ impl fmt::Display for ApiError {
 impl<'de> Deserialize<'de> for ApiError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
+        if let serde_json::Value::String(text) = value {
+            return Ok(ApiError::Text(text));
+        }
         // The shapes exclude each other by key and type, so the order only matters for bodies
         // GitLab does not send, which end up in `Other`.
         if let Ok(body) = MessageBody::deserialize(&value) {
@@ -225,6 +245,20 @@ mod tests {
             parse(r#"{"error":"scope does not have a valid value"}"#).reason(),
             Some("scope does not have a valid value")
         );
+    }
+
+    #[test]
+    fn a_plain_text_body_is_its_own_reason() {
+        let throttled = parse(r#""Retry later\n""#);
+        assert_eq!(throttled, ApiError::Text("Retry later\n".into()));
+        assert_eq!(throttled.to_string(), "Retry later");
+        assert_eq!(
+            serde_json::to_string(&throttled).unwrap(),
+            r#""Retry later\n""#
+        );
+        let long = ApiError::Text(format!("  {}\nsecond line", "é".repeat(150)));
+        assert_eq!(long.reason().map(str::len), Some(200));
+        assert_eq!(ApiError::Text(String::new()).reason(), Some(""));
     }
 
     #[test]

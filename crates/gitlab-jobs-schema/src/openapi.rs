@@ -3,9 +3,11 @@
 #![cfg(feature = "openapi")]
 
 use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{RefOr, Required};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, RefOr, Required, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi, PartialSchema};
 
 use crate::paths;
 
@@ -59,7 +61,7 @@ or `job_token`). A token with the `read_api` scope may only read.";
         crate::params::KeysetOrderBy,
         crate::params::SortDirection,
     )),
-    modifiers(&SecuritySchemes, &OptionalBodies),
+    modifiers(&SecuritySchemes, &OptionalBodies, &AnswersOfEveryRoute),
 )]
 pub struct ApiDoc;
 
@@ -132,4 +134,139 @@ impl Modify for OptionalBodies {
             }
         }
     }
+}
+
+/// The name of the shared 429 response in `components/responses`.
+pub const TOO_MANY_REQUESTS: &str = "TooManyRequests";
+
+/// Answers GitLab gives on every route, before or around the Jobs API's own code, added to
+/// every operation so that each is said once:
+///
+/// - 429 from the instance's throttles (Rack::Attack: `throttle_authenticated_api` and the
+///   like, configured in the Admin area), in plain text with `RateLimit-*` and `Retry-After`
+///   headers (`Gitlab::RackAttack.throttled_response_headers`), beside the JSON body of an
+///   endpoint's own limit;
+/// - 400 from the middleware in front of the API: `Gitlab::Middleware::JsonValidation`
+///   answers `{"error": "Invalid JSON format"}` (or another limit's message) for a JSON body it
+///   cannot read, on any route, and `Gitlab::Middleware::HandleMalformedStrings` answers `Bad
+///   Request` in plain text for a null byte or invalid UTF-8 in the path, a parameter or the
+///   credentials.
+struct AnswersOfEveryRoute;
+
+const MALFORMED: &str = "Before the request reaches the API, GitLab refuses a body that is \
+    not valid JSON or is nested too deeply (`{\"error\": \"Invalid JSON format\"}` and the \
+    like), and a null byte or invalid UTF-8 in the path, a parameter or the credentials, with \
+    the plain-text body `Bad Request`.";
+
+impl Modify for AnswersOfEveryRoute {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .responses
+            .insert(TOO_MANY_REQUESTS.to_owned(), RefOr::T(too_many_requests()));
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.insert(
+                    "429".to_owned(),
+                    RefOr::Ref(Ref::from_response_name(TOO_MANY_REQUESTS)),
+                );
+                let bad_request = responses.entry("400".to_owned()).or_insert_with(|| {
+                    let invalid_json = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ApiError")))
+                        .example(Some(serde_json::json!({"error": "Invalid JSON format"})))
+                        .build();
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .content("application/json", invalid_json)
+                            .build(),
+                    )
+                });
+                if let RefOr::T(response) = bad_request {
+                    response.description = if response.description.is_empty() {
+                        MALFORMED.to_owned()
+                    } else {
+                        format!("{} {MALFORMED}", response.description)
+                    };
+                    response
+                        .content
+                        .insert("text/plain".to_owned(), plain_text("Bad Request").into());
+                }
+            }
+        }
+    }
+}
+
+fn plain_text(example: &str) -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(String::schema()))
+        .example(Some(example.into()))
+        .build()
+}
+
+fn too_many_requests() -> Response {
+    let header = |kind: Type, description: &str| {
+        HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(kind).build()))
+            .description(Some(description))
+            .build()
+    };
+    ResponseBuilder::new()
+        .description(
+            "Too many requests: wait, then try again. The instance's throttles, which an \
+             administrator sets for all routes, answer in plain text (`Retry later` by \
+             default) with the `RateLimit-*` and `Retry-After` headers. An endpoint's own \
+             limit (the project job list's, and retrying or running jobs of a project) \
+             answers with a JSON body and without those headers.",
+        )
+        .header(
+            "Retry-After",
+            header(Type::Integer, "Seconds until the throttle's period ends; throttles only."),
+        )
+        .header(
+            "RateLimit-Name",
+            header(Type::String, "The throttle, such as `throttle_authenticated_api`."),
+        )
+        .header(
+            "RateLimit-Limit",
+            header(Type::Integer, "Requests the throttle allows, per minute."),
+        )
+        .header(
+            "RateLimit-Observed",
+            header(Type::Integer, "Requests counted in this period."),
+        )
+        .header(
+            "RateLimit-Remaining",
+            header(Type::Integer, "Requests left in this period: 0 here."),
+        )
+        .header(
+            "RateLimit-Reset",
+            header(
+                Type::Integer,
+                "When the period ends, in seconds since the Unix epoch (GitLab 13.x sent the \
+                 seconds until then).",
+            ),
+        )
+        .header(
+            "RateLimit-ResetTime",
+            header(Type::String, "When the period ends, as an HTTP date."),
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ApiError")))
+                .example(Some(serde_json::json!({
+                    "message": {"error": "This endpoint has been requested too many times. Try again later."}
+                })))
+                .build(),
+        )
+        .content("text/plain", plain_text("Retry later\n"))
+        .build()
 }

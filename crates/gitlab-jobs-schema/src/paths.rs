@@ -20,7 +20,8 @@ pub const JOBS_TAG: &str = "jobs";
 /// Offset pagination is the default; keyset pagination (`pagination=keyset`, GitLab 15.9 and
 /// later) is recommended for reading many pages. Unlike other lists, this one never sends
 /// `X-Total` or `X-Total-Pages`: follow `X-Next-Page` or the `Link` header until it runs out.
-/// GitLab rate-limits this endpoint per user (600 requests a minute by default).
+/// GitLab rate-limits this endpoint per user (600 requests a minute by default; a 429 with a
+/// JSON body).
 #[utoipa::path(
     get,
     path = "/projects/{id}/jobs",
@@ -46,14 +47,6 @@ pub const JOBS_TAG: &str = "jobs";
             body = ApiError, example = json!({"message": "404 Project Not Found"})),
         (status = 405, description = "Keyset pagination was asked for with an ordering other than `order_by=id&sort=desc`, or an offset past GitLab's limit (50,000 by default, where enforced).",
             body = ApiError, example = json!({"error": "Keyset pagination is not yet available for this type of request"})),
-        (status = 429, description = "The user made too many requests to this endpoint.",
-            body = ApiError, headers(
-                ("Retry-After" = i64, description = "Seconds to wait before retrying."),
-                ("RateLimit-Limit" = i64, description = "Requests allowed per period."),
-                ("RateLimit-Remaining" = i64, description = "Requests left in this period."),
-                ("RateLimit-Reset" = i64, description = "When the period ends, in seconds since the Unix epoch."),
-            ),
-            example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
     ),
     security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = [])),
 )]
@@ -256,7 +249,8 @@ pub fn cancel_job() {}
 ///
 /// Creates a new job that runs the given one again, and returns the new job (usually
 /// `pending`). The old job is then marked as retried. Trigger jobs can be retried too; GitLab
-/// then renders the new trigger job as a job, without `runner_manager`.
+/// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
+/// a user may retry jobs of one project (a 429 with a JSON body).
 #[utoipa::path(
     post,
     path = "/projects/{id}/jobs/{job_id}/retry",
@@ -272,8 +266,6 @@ pub fn cancel_job() {}
             body = ApiError, example = json!({"message": "403 Forbidden - Job is not retryable"})),
         (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
             body = ApiError, example = json!({"message": "404 Not found"})),
-        (status = 429, description = "The user retried jobs of this project too often.",
-            body = ApiError, example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
     ),
     security(("private_token" = []), ("bearer" = [])),
 )]
@@ -309,7 +301,8 @@ pub fn erase_job() {}
 ///
 /// Starts a job that waits to be started by hand (status `manual`), optionally with variables
 /// for this run (GitLab 14.9 and later), and returns it. The answer is a trigger job when the
-/// manual job is one.
+/// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
+/// JSON body).
 #[utoipa::path(
     post,
     path = "/projects/{id}/jobs/{job_id}/play",
@@ -328,8 +321,6 @@ pub fn erase_job() {}
             body = ApiError, example = json!({"message": "403 Forbidden"})),
         (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
             body = ApiError, example = json!({"message": "404 Not found"})),
-        (status = 429, description = "The user ran jobs of this project too often.",
-            body = ApiError, example = json!({"message": {"error": "This endpoint has been requested too many times. Try again later."}})),
     ),
     security(("private_token" = []), ("bearer" = [])),
 )]

@@ -146,6 +146,7 @@ fn every_operation_parameter_schema_and_property_is_described() {
             }
         }
         for (status, response) in operation.object["responses"].as_object().unwrap() {
+            let response = spec::response(&doc, response);
             if response.get("description").is_none() {
                 missing.push(format!("{id} {status}: no description"));
             }
@@ -208,7 +209,7 @@ fn every_example_validates_against_its_own_schema() {
             media.push(("request body".to_owned(), &body["content"]));
         }
         for (status, response) in operation.object["responses"].as_object().unwrap() {
-            media.push((status.clone(), &response["content"]));
+            media.push((status.clone(), &spec::response(&doc, response)["content"]));
         }
         for (label, content) in media {
             for (media_type, entry) in content.as_object().into_iter().flatten() {

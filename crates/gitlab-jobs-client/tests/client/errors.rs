@@ -3,7 +3,6 @@
 use gitlab_jobs_client::models::ApiError;
 use gitlab_jobs_client::{Client, Error};
 use httpmock::prelude::*;
-use serde_json::Value;
 
 use super::support::{client, contract};
 
@@ -37,6 +36,8 @@ async fn call(client: &Client, operation_id: &str) -> Result<(), Error<ApiError>
     }
 }
 
+/// Every error status of every operation, with each body the contract documents for it: a
+/// JSON body parses into its `ApiError` shape, a plain-text one into `ApiError::Text`.
 #[tokio::test]
 async fn every_documented_error_status_parses_into_api_error() {
     let contract = contract();
@@ -50,30 +51,54 @@ async fn every_documented_error_status_parses_into_api_error() {
                 if !status.starts_with('4') {
                     continue;
                 }
-                let body: Value = response["content"]["application/json"]["example"].clone();
-                let code: u16 = status.parse().unwrap();
-                let mock = server.mock(|_, then| {
-                    then.status(code)
-                        .header("content-type", "application/json")
-                        .json_body(body.clone());
-                });
-                let err = call(&gitlab, id).await.expect_err("an error status");
-                mock.delete_async().await;
-                let Error::ErrorResponse(response) = err else {
-                    panic!("{id} {status}: not a typed error response: {err}");
+                let response = match response["$ref"].as_str() {
+                    Some(reference) => {
+                        let name = reference.rsplit('/').next().unwrap();
+                        &contract["components"]["responses"][name]
+                    }
+                    None => response,
                 };
-                assert_eq!(response.status().as_u16(), code, "{id}");
-                let expected: ApiError = serde_json::from_value(body).unwrap();
-                assert!(
-                    !matches!(expected, ApiError::Other(_)),
-                    "{id} {status}: the example is no GitLab shape"
-                );
-                assert_eq!(response.into_inner(), expected, "{id} {status}");
-                checked += 1;
+                let code: u16 = status.parse().unwrap();
+                for (media_type, content) in response["content"].as_object().unwrap() {
+                    let example = content["example"].clone();
+                    let (body, expected) = match media_type.as_str() {
+                        "application/json" => (
+                            serde_json::to_vec(&example).unwrap(),
+                            serde_json::from_value::<ApiError>(example).unwrap(),
+                        ),
+                        "text/plain" => {
+                            let text = example.as_str().unwrap().to_owned();
+                            (text.clone().into_bytes(), ApiError::Text(text))
+                        }
+                        other => panic!("{id} {status}: a body of type {other}"),
+                    };
+                    assert!(
+                        !matches!(expected, ApiError::Other(_)),
+                        "{id} {status}: the example is no GitLab shape"
+                    );
+                    let mock = server.mock(|_, then| {
+                        then.status(code)
+                            .header("content-type", media_type.as_str())
+                            .body(body);
+                    });
+                    let err = call(&gitlab, id).await.expect_err("an error status");
+                    mock.delete_async().await;
+                    let Error::ErrorResponse(response) = err else {
+                        panic!("{id} {status} {media_type}: not a typed error response: {err}");
+                    };
+                    assert_eq!(response.status().as_u16(), code, "{id}");
+                    assert_eq!(
+                        response.into_inner(),
+                        expected,
+                        "{id} {status} {media_type}"
+                    );
+                    checked += 1;
+                }
             }
         }
     }
-    assert!(checked >= 40, "only {checked} error responses checked");
+    // 11 operations with 400 (JSON and text), 401, 404 and 429 (JSON and text) at least.
+    assert!(checked >= 11 * 6, "only {checked} error responses checked");
 }
 
 #[tokio::test]

@@ -1,25 +1,35 @@
-//! The errors GitLab answers with, in its bodies (`gitlab_jobs_schema::ApiError`).
+//! The errors GitLab answers with: the API's JSON bodies (`gitlab_jobs_schema::ApiError`), and
+//! the plain text or HTML of what stands in front of it.
 
 use axum::Json;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gitlab_jobs_schema::{ApiError, ErrorBody, MessageBody, RateLimitBody, RateLimitMessage};
 
-/// An error answer: a status, a GitLab error body and any extra headers.
+/// An error answer: a status, a body and any extra headers.
 #[derive(Debug)]
 pub struct Failure {
     status: StatusCode,
-    body: ApiError,
+    body: Body,
     headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+#[derive(Debug)]
+enum Body {
+    /// One of GitLab's JSON error bodies.
+    Json(ApiError),
+    /// Text of a content type, from a middleware or the proxy in front of GitLab.
+    Text(&'static str, String),
 }
 
 impl Failure {
     fn message(status: StatusCode, message: impl Into<String>) -> Self {
         Failure {
             status,
-            body: ApiError::Message(MessageBody {
+            body: Body::Json(ApiError::Message(MessageBody {
                 message: message.into(),
-            }),
+            })),
             headers: Vec::new(),
         }
     }
@@ -27,11 +37,11 @@ impl Failure {
     fn error(status: StatusCode, error: impl Into<String>) -> Self {
         Failure {
             status,
-            body: ApiError::Error(ErrorBody {
+            body: Body::Json(ApiError::Error(ErrorBody {
                 error: error.into(),
                 error_description: None,
                 scope: None,
-            }),
+            })),
             headers: Vec::new(),
         }
     }
@@ -45,14 +55,14 @@ impl Failure {
     pub fn insufficient_scope() -> Self {
         Failure {
             status: StatusCode::FORBIDDEN,
-            body: ApiError::Error(ErrorBody {
+            body: Body::Json(ApiError::Error(ErrorBody {
                 error: "insufficient_scope".into(),
                 error_description: Some(
                     "The request requires higher privileges than provided by the access token."
                         .into(),
                 ),
                 scope: Some("api".into()),
-            }),
+            })),
             headers: vec![(
                 HeaderName::from_static("www-authenticate"),
                 HeaderValue::from_static(
@@ -131,52 +141,83 @@ impl Failure {
         Self::error(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed")
     }
 
-    /// An application rate limit; `retry_after` seconds until the window ends, which ends at
-    /// `reset` (Unix seconds).
-    pub fn rate_limited(limit: u32, retry_after: u64, reset: i64) -> Self {
-        let value = |text: String| HeaderValue::from_str(&text).expect("a header value");
-        let reset_time = chrono::DateTime::from_timestamp(reset, 0)
-            .unwrap_or_default()
-            .format("%a, %d %b %Y %H:%M:%S GMT")
-            .to_string();
+    /// An endpoint's own rate limit (`check_rate_limit!`): a JSON body, and none of the
+    /// throttles' headers (`API::Helpers::RateLimiter` sets none).
+    pub fn rate_limited() -> Self {
         Failure {
             status: StatusCode::TOO_MANY_REQUESTS,
-            body: ApiError::RateLimited(RateLimitBody {
+            body: Body::Json(ApiError::RateLimited(RateLimitBody {
                 message: RateLimitMessage {
                     error: "This endpoint has been requested too many times. Try again later."
                         .into(),
                 },
-            }),
-            headers: vec![
+            })),
+            headers: Vec::new(),
+        }
+    }
+
+    /// An instance throttle (Rack::Attack) that counted `observed` requests against `limit`
+    /// in a period of `period` seconds, now being `now` (Unix seconds): GitLab's plain-text
+    /// answer and `Gitlab::RackAttack.throttled_response_headers`.
+    pub fn throttled(name: &'static str, limit: u64, observed: u64, period: i64, now: i64) -> Self {
+        let value = |text: String| HeaderValue::from_str(&text).expect("a header value");
+        let retry_after = period - now.rem_euclid(period);
+        let reset = now + retry_after;
+        let reset_time = chrono::DateTime::from_timestamp(reset, 0)
+            .unwrap_or_default()
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let per_minute = (limit * 60).div_ceil(period.max(1) as u64);
+        Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            body: Body::Text("text/plain", "Retry later\n".into()),
+            headers: [
+                ("ratelimit-name", value(name.to_owned())),
+                ("ratelimit-limit", value(per_minute.to_string())),
+                ("ratelimit-observed", value(observed.to_string())),
                 (
-                    HeaderName::from_static("retry-after"),
-                    value(retry_after.to_string()),
+                    "ratelimit-remaining",
+                    value(limit.saturating_sub(observed).to_string()),
                 ),
-                (
-                    HeaderName::from_static("ratelimit-name"),
-                    HeaderValue::from_static("jobs_index"),
-                ),
-                (
-                    HeaderName::from_static("ratelimit-limit"),
-                    value(limit.to_string()),
-                ),
-                (
-                    HeaderName::from_static("ratelimit-observed"),
-                    value((limit + 1).to_string()),
-                ),
-                (
-                    HeaderName::from_static("ratelimit-remaining"),
-                    HeaderValue::from_static("0"),
-                ),
-                (
-                    HeaderName::from_static("ratelimit-reset"),
-                    value(reset.to_string()),
-                ),
-                (
-                    HeaderName::from_static("ratelimit-resettime"),
-                    value(reset_time),
-                ),
-            ],
+                ("ratelimit-reset", value(reset.to_string())),
+                ("ratelimit-resettime", value(reset_time)),
+                ("retry-after", value(retry_after.to_string())),
+            ]
+            .into_iter()
+            .map(|(name, value)| (HeaderName::from_static(name), value))
+            .collect(),
+        }
+    }
+
+    /// `Gitlab::Middleware::HandleMalformedStrings`: a null byte or invalid UTF-8 in the path,
+    /// the parameters or the credentials.
+    pub fn malformed() -> Self {
+        Failure {
+            status: StatusCode::BAD_REQUEST,
+            body: Body::Text("text/plain", "Bad Request".into()),
+            headers: Vec::new(),
+        }
+    }
+
+    /// `Gitlab::Middleware::JsonValidation`: a JSON body it cannot read or that is past one of
+    /// its limits, with the message it shows for that.
+    pub fn invalid_json(message: &str) -> Self {
+        Self::error(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// The proxy in front of GitLab (NGINX in the Linux package) refusing a body larger than
+    /// `client_max_body_size`.
+    pub fn body_too_large() -> Self {
+        Failure {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            body: Body::Text(
+                "text/html",
+                "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n\
+                 <center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                 </body>\r\n</html>\r\n"
+                    .into(),
+            ),
+            headers: Vec::new(),
         }
     }
 
@@ -187,7 +228,15 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
+        let mut response = match self.body {
+            Body::Json(body) => (self.status, Json(body)).into_response(),
+            Body::Text(content_type, text) => (
+                self.status,
+                [(CONTENT_TYPE, HeaderValue::from_static(content_type))],
+                text,
+            )
+                .into_response(),
+        };
         for (name, value) in self.headers {
             response.headers_mut().insert(name, value);
         }

@@ -57,12 +57,20 @@ pub async fn inject(State(app): State<App>, request: Request, next: Next) -> Res
             response
         }
         Fate::RateLimited => {
-            let reset = chrono::Utc::now().timestamp() + 1;
-            let limit = match app.config.jobs_rate_limit {
-                0 => 600,
-                limit => limit,
+            // An instance throttle (Rack::Attack) allowing 10 requests a second, as if this
+            // was the eleventh: plain text and RateLimit headers, on any route.
+            let authenticated = ["private-token", "job-token", "authorization"]
+                .iter()
+                .any(|name| request.headers().contains_key(*name))
+                || request.uri().query().is_some_and(|query| {
+                    query.contains("private_token=") || query.contains("job_token=")
+                });
+            let name = if authenticated {
+                "throttle_authenticated_api"
+            } else {
+                "throttle_unauthenticated_api"
             };
-            Failure::rate_limited(limit, 1, reset).into_response()
+            Failure::throttled(name, 10, 11, 1, chrono::Utc::now().timestamp()).into_response()
         }
         Fate::Dropped => {
             // The request is handled, so its effect happens; the answer never arrives.

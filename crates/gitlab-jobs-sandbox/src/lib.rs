@@ -3,8 +3,13 @@
 //! It serves the eleven operations of the `gitlab-jobs` contract under `/api/v4`, over a
 //! seeded, deterministic data set, with GitLab's authentication, permissions, pagination,
 //! state machine, error bodies and rate limit; and, on request, faults: latency, server
-//! errors, 429s, dropped connections, and log redirects to a second origin. Every body it
-//! sends is one of `gitlab-jobs-schema`'s models.
+//! errors, an instance throttle's 429s, dropped connections, and log redirects to a second
+//! origin. Every body the Jobs API sends is one of `gitlab-jobs-schema`'s models.
+//!
+//! In front of the API it answers as GitLab's middleware and proxy do (plain-text `Bad
+//! Request` for malformed strings, JSON errors for unreadable JSON bodies, NGINX's 413 past
+//! 250 MiB), and beside it, it serves the few routes outside the contract that clients call
+//! around it ([`outside`]: the current user, the version, a project, a pipeline).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -19,6 +24,8 @@ pub mod config;
 pub mod data;
 mod errors;
 mod faults;
+mod front;
+pub mod outside;
 pub mod pagination;
 pub mod query;
 mod render;
@@ -83,12 +90,7 @@ impl App {
         }
         entry.1 += 1;
         if entry.1 > limit {
-            let reset = window + 60;
-            return Err(Failure::rate_limited(
-                limit,
-                (reset - now).max(1) as u64,
-                reset,
-            ));
+            return Err(Failure::rate_limited());
         }
         Ok(())
     }
@@ -105,7 +107,7 @@ impl std::fmt::Debug for App {
 /// The routes of the API, with GitLab's answers to unknown paths and methods.
 fn api_router(app: App) -> Router {
     let mut api = Router::new();
-    for (method, path, handler) in routes::table() {
+    for (method, path, handler) in routes::table().into_iter().chain(outside::table()) {
         let allow = HeaderValue::from_str(&if method == Method::GET {
             "GET, HEAD".to_owned()
         } else {
@@ -124,6 +126,9 @@ fn api_router(app: App) -> Router {
     Router::new()
         .nest("/api/v4", api)
         .fallback(|| async { Failure::no_route().into_response() })
+        // The front has read the body, within the proxy's limit, before a handler sees it.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(front::guard))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             faults::inject,
@@ -209,6 +214,7 @@ impl Sandbox {
         };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
+        store.lock().expect("never poisoned").web_url = format!("http://{address}");
         let router = api_router(app);
         tasks.push(tokio::spawn(async move {
             let _ = axum::serve(listener, router)

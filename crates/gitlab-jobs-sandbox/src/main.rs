@@ -49,7 +49,8 @@ struct Options {
     /// Share (0 to 1) of requests answered 500, 502 or 503.
     #[arg(long, default_value_t = 0.0, value_parser = share)]
     server_errors: f64,
-    /// Share (0 to 1) of requests answered 429.
+    /// Share (0 to 1) of requests answered 429 by an instance throttle (plain text, RateLimit
+    /// headers), on any route.
     #[arg(long, default_value_t = 0.0, value_parser = share)]
     rate_limited: f64,
     /// Share (0 to 1) of requests whose connection drops after they are handled.

@@ -5,9 +5,6 @@ use gitlab_jobs_schema::{ArtifactFileType, JobStatus, RunnerStatus};
 
 use crate::store::{Job, Kind, Store, Time};
 
-/// The base URL of the instance's pages, as in `web_url`.
-const WEB: &str = "https://gitlab.example.com";
-
 /// Seconds between two times, as GitLab's `calculate_duration`.
 fn seconds(from: Time, to: Time) -> f64 {
     (to - from).num_milliseconds() as f64 / 1000.0
@@ -26,7 +23,7 @@ pub fn user(store: &Store, id: i64) -> models::User {
             "https://secure.gravatar.com/avatar/{}?s=80&d=identicon",
             user.id
         )),
-        web_url: format!("{WEB}/{}", user.username),
+        web_url: format!("{}/{}", store.web_url, user.username),
         created_at: Some(user.created_at),
         bio: Some(String::new()),
         location: Some(String::new()),
@@ -47,7 +44,7 @@ pub fn user(store: &Store, id: i64) -> models::User {
     }
 }
 
-fn user_basic(store: &Store, id: i64) -> models::UserBasic {
+pub fn user_basic(store: &Store, id: i64) -> models::UserBasic {
     let user = &store.users[&id];
     models::UserBasic {
         id: user.id,
@@ -60,7 +57,7 @@ fn user_basic(store: &Store, id: i64) -> models::UserBasic {
             "https://secure.gravatar.com/avatar/{}?s=80&d=identicon",
             user.id
         )),
-        web_url: format!("{WEB}/{}", user.username),
+        web_url: format!("{}/{}", store.web_url, user.username),
     }
 }
 
@@ -81,7 +78,10 @@ fn commit(store: &Store, project_path: &str, sha: &str) -> Option<models::Commit
         committed_date: Some(commit.created_at),
         trailers: Some(Default::default()),
         extended_trailers: Some(Default::default()),
-        web_url: Some(format!("{WEB}/{project_path}/-/commit/{}", commit.sha)),
+        web_url: Some(format!(
+            "{}/{project_path}/-/commit/{}",
+            store.web_url, commit.sha
+        )),
     })
 }
 
@@ -99,8 +99,8 @@ pub fn pipeline(store: &Store, id: i64) -> models::PipelineBasic {
         created_at: Some(pipeline.created_at),
         updated_at: Some(pipeline.updated_at),
         web_url: Some(format!(
-            "{WEB}/{}/-/pipelines/{}",
-            project.path_with_namespace, pipeline.id
+            "{}/{}/-/pipelines/{}",
+            store.web_url, project.path_with_namespace, pipeline.id
         )),
     }
 }
@@ -169,7 +169,10 @@ fn basic(store: &Store, job: &Job, now: Time) -> Basic {
         user: job.user_id.map(|id| user(store, id)),
         commit: commit(store, &project.path_with_namespace, &pipeline.sha),
         pipeline: self::pipeline(store, job.pipeline_id),
-        web_url: format!("{WEB}/{}/-/jobs/{}", project.path_with_namespace, job.id),
+        web_url: format!(
+            "{}/{}/-/jobs/{}",
+            store.web_url, project.path_with_namespace, job.id
+        ),
         project: models::JobProject {
             ci_job_token_scope_enabled: project.job_token_scope_enabled,
         },

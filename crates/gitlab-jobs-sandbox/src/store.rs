@@ -168,6 +168,26 @@ impl Job {
         (self.status == JobStatus::Running).then(|| job_token(self.id))
     }
 
+    /// `Ci::Processable#retryable?`: not a job that was retried already or is archived, and
+    /// one that finished or is being canceled; `Ci::Bridge` also refuses a trigger job that
+    /// failed for making a pipeline loop or a hierarchy too deep.
+    pub fn retryable(&self) -> bool {
+        let finished = matches!(
+            self.status,
+            JobStatus::Success | JobStatus::Failed | JobStatus::Canceled | JobStatus::Canceling
+        );
+        let hopeless_trigger = !self.is_build()
+            && self.status == JobStatus::Failed
+            && matches!(
+                self.failure_reason,
+                Some(
+                    FailureReason::PipelineLoopDetected
+                        | FailureReason::ReachedMaxDescendantPipelinesDepth
+                )
+            );
+        !self.retried && !self.archived && finished && !hopeless_trigger
+    }
+
     fn is_complete(&self) -> bool {
         matches!(
             self.status,
@@ -226,6 +246,9 @@ pub enum Refusal {
 
 #[derive(Debug, Default)]
 pub struct Store {
+    /// The instance's own URL, as GitLab's `external_url`: where `web_url`s point. The sandbox
+    /// sets it to the address it serves at.
+    pub web_url: String,
     pub users: BTreeMap<i64, User>,
     pub credentials: HashMap<String, Credential>,
     pub projects: BTreeMap<i64, Project>,
@@ -300,12 +323,7 @@ impl Store {
     /// Retries a finished job: a new job runs it again, and the old one is marked retried.
     pub fn retry(&mut self, job_id: i64, user_id: i64, now: Time) -> Result<i64, Refusal> {
         let job = &self.jobs[&job_id];
-        let retryable = !job.archived
-            && matches!(
-                job.status,
-                JobStatus::Success | JobStatus::Failed | JobStatus::Canceled
-            );
-        if !retryable {
+        if !job.retryable() {
             return Err(Refusal::Forbidden("Job is not retryable"));
         }
         let new_id = self.next_job_id();

@@ -4,6 +4,7 @@ mod sandbox {
     pub mod access;
     pub mod faults;
     pub mod operations;
+    pub mod outside;
     pub mod pagination;
     pub mod robustness;
     pub mod routes;

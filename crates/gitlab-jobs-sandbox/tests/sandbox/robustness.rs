@@ -70,7 +70,7 @@ async fn bad_input_gets_gitlab_bodies_not_500s() {
             "/projects/1/jobs/1/play",
             Some("{not json"),
             400,
-            r#"{"message":"400 Bad request - The request body is not valid JSON"}"#,
+            r#"{"error":"Invalid JSON format"}"#,
         ),
         (
             "POST",
@@ -101,7 +101,34 @@ async fn bad_input_gets_gitlab_bodies_not_500s() {
             r#"{"error":"404 Not Found"}"#,
         ),
     ];
-    for (method, path, body, status, expected) in cases {
+    let deep = format!("{{\"a\":{}{}}}", "[".repeat(40), "]".repeat(40));
+    let cases = [
+        cases,
+        &[
+            (
+                "POST",
+                "/projects/1/jobs/1/cancel",
+                Some(deep.as_str()),
+                400,
+                r#"{"error":"Parameters nested too deeply"}"#,
+            ),
+            (
+                "POST",
+                "/projects/1/jobs/1/play",
+                Some(r#"{"job_variables_attributes": [{"key": "a\u0000", "value": "x"}]}"#),
+                400,
+                "Bad Request",
+            ),
+            // GitLab's middleware answers a malformed string in plain text.
+            ("GET", "/projects/%E0/jobs", None, 400, "Bad Request"),
+            ("GET", "/projects/%FF/jobs/1", None, 400, "Bad Request"),
+            ("GET", "/projects/1%00/jobs", None, 400, "Bad Request"),
+            ("GET", "/projects/1/jobs?ref=%C0", None, 400, "Bad Request"),
+            ("GET", "/job?job_token=a%00", None, 400, "Bad Request"),
+        ][..],
+    ]
+    .concat();
+    for (method, path, body, status, expected) in &cases {
         let mut request = http
             .request(method.parse().unwrap(), format!("{}{path}", sandbox.url()))
             .header("private-token", token.clone());
@@ -112,8 +139,81 @@ async fn bad_input_gets_gitlab_bodies_not_500s() {
         }
         let response = request.send().await.unwrap();
         assert_eq!(response.status().as_u16(), *status, "{method} {path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let json = expected.starts_with('{');
+        assert_eq!(
+            content_type,
+            if json {
+                "application/json"
+            } else {
+                "text/plain"
+            },
+            "{method} {path}"
+        );
         assert_eq!(response.text().await.unwrap(), *expected, "{method} {path}");
     }
+}
+
+/// GitLab reads a large body (NGINX in front of it takes up to 250 MiB): a 10 MiB cancel body
+/// is read and its unknown keys ignored, as Grape ignores them.
+#[tokio::test]
+async fn a_large_body_is_read_as_gitlab_reads_it() {
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let pending = sandbox.with_store(|store| {
+        store
+            .jobs
+            .values()
+            .find(|job| job.is_build() && job.status == JobStatus::Pending && !job.archived)
+            .map(|job| job.id)
+            .unwrap()
+    });
+    let body = format!(
+        r#"{{"force": false, "padding": "{}"}}"#,
+        "x".repeat(10 << 20)
+    );
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/projects/1/jobs/{pending}/cancel",
+            sandbox.url()
+        ))
+        .header("private-token", sandbox.config().tokens.root.clone())
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let job: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(job["status"], "canceled");
+}
+
+/// Past NGINX's 250 MiB, the proxy answers 413 with its HTML page before GitLab sees the body.
+#[tokio::test]
+async fn a_body_past_the_proxy_limit_gets_the_proxys_413() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sandbox = sandbox_with(Config::default()).await;
+    let mut socket = tokio::net::TcpStream::connect(sandbox.address())
+        .await
+        .unwrap();
+    let head = "POST /api/v4/projects/1/jobs/1/cancel HTTP/1.1\r\nhost: 127.0.0.1\r\n\
+                content-type: application/json\r\ncontent-length: 300000000\r\n\r\n{";
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let read = socket.read(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("content-type: text/html"), "{answer}");
+    assert!(
+        answer.contains("<center><h1>413 Request Entity Too Large</h1></center>"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]

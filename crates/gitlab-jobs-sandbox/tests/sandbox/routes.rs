@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use gitlab_jobs_sandbox::routes;
+use gitlab_jobs_sandbox::{outside, routes};
 
 #[test]
 fn routes_are_exactly_the_contracts_operations() {
@@ -21,4 +21,9 @@ fn routes_are_exactly_the_contracts_operations() {
         .map(|(method, path, _)| (method.to_string(), path.to_owned()))
         .collect();
     assert_eq!(served, operations);
+    // The routes clients call around the Jobs API are served too, and are not in it.
+    for (method, path, _) in outside::table() {
+        let route = (method.to_string(), path.to_owned());
+        assert!(!operations.contains(&route), "{route:?} is in the contract");
+    }
 }

@@ -119,6 +119,60 @@ async fn retry_creates_a_new_job_and_hides_the_old_one() {
     assert_eq!(status, 403, "archived jobs cannot be retried");
 }
 
+/// `Ci::Processable#retryable?` is false for a job that was retried: however many retries of
+/// one job arrive at once, one makes a new job and the others are refused.
+#[tokio::test]
+async fn a_job_is_retried_once_however_many_ask_at_once() {
+    let sandbox = sandbox().await;
+    let failed = find_job(&sandbox, projects::API, |job| {
+        is_build_with(JobStatus::Failed)(job) && !job.retried
+    });
+    let before = sandbox.with_store(|store| store.jobs.len());
+    let gitlab = root(&sandbox);
+    let retries = (0..64).map(|_| {
+        let gitlab = gitlab.clone();
+        tokio::spawn(async move { gitlab.retry_job().id(1).job_id(failed.id).send().await })
+    });
+    let (mut created, mut refusals) = (0, 0);
+    for retry in retries.collect::<Vec<_>>() {
+        match retry.await.unwrap() {
+            Ok(new) => {
+                assert_eq!(new.status(), 201);
+                created += 1;
+            }
+            Err(err) => {
+                let (status, body) = refused::<()>(Err(err));
+                assert_eq!(
+                    (status, message(&body)),
+                    (403, "403 Forbidden - Job is not retryable")
+                );
+                refusals += 1;
+            }
+        }
+    }
+    assert_eq!((created, refusals), (1, 63));
+    assert_eq!(sandbox.with_store(|store| store.jobs.len()), before + 1);
+}
+
+#[tokio::test]
+async fn a_canceling_job_can_be_retried() {
+    let sandbox = sandbox().await;
+    let canceling = find_job(&sandbox, projects::API, |job| {
+        job.is_build() && job.status == JobStatus::Canceling && !job.retried
+    });
+    let new = root(&sandbox)
+        .retry_job()
+        .id(1)
+        .job_id(canceling.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (new.status().as_u16(), new.status.clone()),
+        (201, JobStatus::Pending)
+    );
+}
+
 #[tokio::test]
 async fn retrying_a_trigger_job_answers_it_as_a_job_without_runner_manager() {
     let sandbox = sandbox().await;

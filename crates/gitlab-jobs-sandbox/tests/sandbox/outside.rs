@@ -1,0 +1,141 @@
+//! The routes outside the Jobs contract that GitLab clients call around it: answered with
+//! GitLab's authentication and visibility, and the keys those clients read.
+
+use gitlab_jobs_sandbox::Sandbox;
+use gitlab_jobs_sandbox::data::projects;
+use serde_json::Value;
+
+use super::support::sandbox;
+
+async fn get(sandbox: &Sandbox, path: &str, header: Option<(&str, &str)>) -> (u16, Value) {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", sandbox.url()));
+    if let Some((name, value)) = header {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_current_user_is_the_tokens_and_only_a_users() {
+    let sandbox = sandbox().await;
+    let tokens = sandbox.config().tokens.clone();
+    let (status, root) = get(&sandbox, "/user", Some(("private-token", &tokens.root))).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (root["id"].as_i64(), root["username"].as_str()),
+        (Some(1), Some("root"))
+    );
+    assert_eq!(root["is_admin"], true);
+    let origin = sandbox.url().trim_end_matches("/api/v4");
+    assert_eq!(
+        root["web_url"],
+        format!("{origin}/root"),
+        "the instance's own URL"
+    );
+    let (_, devon) = get(
+        &sandbox,
+        "/user",
+        Some(("authorization", "Bearer glpat-sandbox-developer")),
+    )
+    .await;
+    assert_eq!(devon["username"], "devon");
+    assert!(
+        devon.get("is_admin").is_none(),
+        "only an administrator sees it"
+    );
+    let job_token = sandbox.job_token();
+    for header in [
+        None,
+        Some(("job-token", job_token.as_str())),
+        Some(("private-token", "nope")),
+    ] {
+        let (status, body) = get(&sandbox, "/user", header).await;
+        assert_eq!(
+            (status, &body),
+            (401, &serde_json::json!({"message": "401 Unauthorized"}))
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_version_is_for_signed_in_callers() {
+    let sandbox = sandbox().await;
+    let token = sandbox.config().tokens.reporter.clone();
+    let (status, version) = get(&sandbox, "/version", Some(("private-token", &token))).await;
+    assert_eq!(status, 200);
+    assert_eq!(version["version"], gitlab_jobs_sandbox::outside::VERSION);
+    assert!(version["revision"].is_string());
+    assert_eq!(get(&sandbox, "/version", None).await.0, 401);
+}
+
+#[tokio::test]
+async fn a_project_is_found_by_id_or_path_where_the_caller_may_see_it() {
+    let sandbox = sandbox().await;
+    let tokens = sandbox.config().tokens.clone();
+    let (status, api) = get(
+        &sandbox,
+        "/projects/acme%2Fplatform%2Fapi",
+        Some(("private-token", &tokens.guest)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(api["id"], projects::API);
+    assert_eq!(api["path_with_namespace"], "acme/platform/api");
+    assert_eq!(api["visibility"], "private");
+    assert_eq!(api["namespace"]["full_path"], "acme/platform");
+    assert_eq!(api["permissions"]["project_access"]["access_level"], 10);
+    // A public project without a token: ProjectDetails, no permissions.
+    let (status, website) = get(&sandbox, "/projects/2", None).await;
+    assert_eq!(
+        (status, website["visibility"].as_str()),
+        (200, Some("public"))
+    );
+    assert!(website.get("permissions").is_none());
+    // A private project of others: not found, as GitLab says it.
+    let (status, body) = get(
+        &sandbox,
+        "/projects/3",
+        Some(("private-token", &tokens.reporter)),
+    )
+    .await;
+    assert_eq!(
+        (status, &body),
+        (
+            404,
+            &serde_json::json!({"message": "404 Project Not Found"})
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_pipeline_comes_with_its_status_and_user() {
+    let sandbox = sandbox().await;
+    let token = sandbox.config().tokens.reporter.clone();
+    let (pipeline_id, status) = sandbox.with_store(|store| {
+        let pipeline = store
+            .pipelines
+            .values()
+            .find(|pipeline| pipeline.project_id == projects::API)
+            .unwrap();
+        (pipeline.id, pipeline.status.to_string())
+    });
+    let path = format!("/projects/1/pipelines/{pipeline_id}");
+    let (code, pipeline) = get(&sandbox, &path, Some(("private-token", &token))).await;
+    assert_eq!(code, 200);
+    assert_eq!(pipeline["id"], pipeline_id);
+    assert_eq!(pipeline["status"], status.as_str());
+    assert_eq!(pipeline["detailed_status"]["text"], status.as_str());
+    assert!(pipeline["user"]["username"].is_string());
+    let (code, body) = get(
+        &sandbox,
+        "/projects/1/pipelines/999999",
+        Some(("private-token", &token)),
+    )
+    .await;
+    assert_eq!(
+        (code, &body),
+        (404, &serde_json::json!({"message": "404 Not found"}))
+    );
+}

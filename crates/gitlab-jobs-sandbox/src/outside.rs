@@ -20,7 +20,7 @@ use crate::errors::Failure;
 use crate::query::Query;
 use crate::render;
 use crate::routes::{Params, id_param};
-use crate::store::{Project, Role, Store};
+use crate::store::{Project, Role, Store, Time};
 
 /// The GitLab version the sandbox says it is, with the revision of a sandbox build.
 pub const VERSION: &str = "18.6.0";
@@ -43,6 +43,11 @@ fn json(body: Value) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
+/// A time as GitLab writes it (`Time#iso8601(3)`).
+fn time(at: Time) -> Value {
+    Value::String(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
 /// `GET /user`: the token's user, as `API::Entities::UserPublic` (with `is_admin` for an
 /// administrator). Job tokens are not accepted here.
 async fn current_user(
@@ -58,11 +63,11 @@ async fn current_user(
     let user = &store.users[&user_id];
     let mut body = serde_json::to_value(render::user(&store, user_id)).unwrap_or_default();
     let email = format!("{}@example.com", user.username);
-    let at = user.created_at;
+    let at = time(user.created_at);
     let extra = json!({
         "last_sign_in_at": at,
         "confirmed_at": at,
-        "last_activity_on": at.date_naive(),
+        "last_activity_on": user.created_at.date_naive(),
         "email": email,
         "theme_id": 3,
         "color_scheme_id": 1,
@@ -177,7 +182,7 @@ fn project_details(store: &Store, project: &Project) -> Value {
         "name_with_namespace": project.name_with_namespace,
         "path": project.path,
         "path_with_namespace": path,
-        "created_at": project.created_at,
+        "created_at": time(project.created_at),
         "default_branch": "main",
         "tag_list": [],
         "topics": [],
@@ -188,7 +193,7 @@ fn project_details(store: &Store, project: &Project) -> Value {
         "forks_count": 0,
         "avatar_url": null,
         "star_count": 0,
-        "last_activity_at": project.created_at,
+        "last_activity_at": time(project.created_at),
         "visibility": if project.public { "public" } else { "private" },
         "namespace": namespace,
         "empty_repo": false,
@@ -236,8 +241,8 @@ async fn pipeline(
         "tag": pipeline.tag,
         "yaml_errors": null,
         "user": serde_json::to_value(render::user_basic(&store, pipeline.user_id)).unwrap_or_default(),
-        "started_at": started_at,
-        "finished_at": finished_at,
+        "started_at": started_at.map(time),
+        "finished_at": finished_at.map(time),
         "committed_at": null,
         "duration": duration,
         "queued_duration": null,

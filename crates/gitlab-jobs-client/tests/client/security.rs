@@ -242,3 +242,145 @@ async fn a_log_that_stalls_fails_instead_of_hanging() {
     assert!(err.to_string().contains("stalled for 0.3s"), "{err}");
     assert_eq!(out, b"hello", "what arrived before the stall was written");
 }
+
+/// A client whose retries wait at most a few milliseconds, whatever a server asks.
+fn hurried(server: &MockServer) -> Client {
+    Client::with_private_token(&server.base_url(), TOKEN)
+        .unwrap()
+        .with_retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            budget: Duration::from_secs(5),
+        })
+}
+
+/// Whatever a 429 says of when to come back, the client waits a bounded time, retries and
+/// reports GitLab's answer; no value panics, in debug builds either (overflow checks).
+#[tokio::test]
+async fn hostile_wait_headers_end_in_an_answer_not_a_panic() {
+    let server = MockServer::start_async().await;
+    let client = hurried(&server);
+    for (name, value) in [
+        ("retry-after", "Mon, 01 Jan 0000 00:00:00 GMT"),
+        ("retry-after", "Wed, 31 Dec 1969 23:59:59 GMT"),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ("retry-after", "Sat, 01 Jan 99999999999 00:00:00 GMT"),
+        ("retry-after", "18446744073709551615"),
+        ("retry-after", "-1"),
+        ("ratelimit-reset", "18446744073709551615"),
+        ("ratelimit-reset", "0"),
+        ("ratelimit-resettime", "Mon, 01 Jan 0000 00:00:00 GMT"),
+    ] {
+        let mock = server.mock(|_, then| {
+            then.status(429)
+                .header("content-type", "text/plain")
+                .header(name, value)
+                .body("Retry later\n");
+        });
+        let err = client.get_job().id(1).job_id(8).call().await.unwrap_err();
+        mock.delete_async().await;
+        assert_eq!(
+            err.status().map(|s| s.as_u16()),
+            Some(429),
+            "{name}: {value}"
+        );
+        assert_eq!(err.attempts(), 2, "{name}: {value}");
+        assert_eq!(
+            err.to_string(),
+            "get_job: 429 Too Many Requests: Retry later (2 attempts)"
+        );
+    }
+}
+
+/// The documented job with another ID.
+fn job_with_id(id: i64) -> serde_json::Value {
+    let mut job = fixture("004-get_job.json");
+    job["id"] = id.into();
+    job
+}
+
+/// Pagination headers that never end, or point back, end the stream instead of looping.
+#[tokio::test]
+async fn hostile_pagination_ends_instead_of_looping() {
+    use futures::TryStreamExt;
+
+    let server = MockServer::start_async().await;
+    let page = |number: Option<&'static str>| {
+        move |request: &httpmock::HttpMockRequest| {
+            let pages: Vec<String> = request
+                .query_params()
+                .into_iter()
+                .filter(|(key, _)| key == "page")
+                .map(|(_, value)| value)
+                .collect();
+            match number {
+                Some(number) => pages == [number],
+                None => pages.is_empty(),
+            }
+        }
+    };
+    // Page 1 claims u64::MAX pages; page 2 has one job; page 3 and every later one is empty.
+    let many = "18446744073709551615";
+    server.mock(|when, then| {
+        when.path("/projects/1/pipelines/7/jobs")
+            .is_true(page(None));
+        then.status(200)
+            .header("x-total-pages", many)
+            .header("x-next-page", "2")
+            .json_body(serde_json::json!([job_with_id(2)]));
+    });
+    server.mock(|when, then| {
+        when.path("/projects/1/pipelines/7/jobs")
+            .is_true(page(Some("2")));
+        then.status(200)
+            .header("x-total-pages", many)
+            .header("x-next-page", "3")
+            .json_body(serde_json::json!([job_with_id(1)]));
+    });
+    let empty = server.mock(|when, then| {
+        when.path("/projects/1/pipelines/7/jobs")
+            .is_true(|request| {
+                request
+                    .query_params()
+                    .iter()
+                    .any(|(key, value)| key == "page" && value != "2")
+            });
+        then.status(200)
+            .header("x-total-pages", many)
+            .json_body(serde_json::json!([]));
+    });
+    let client = hurried(&server);
+    let ids: Vec<i64> = client
+        .pipeline_jobs(1, 7)
+        .stream()
+        .map_ok(|job| job.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [2, 1]);
+    assert!(
+        empty.calls_async().await <= 4,
+        "at most the pages in flight past the end are asked for"
+    );
+
+    // A page that names itself as the next one.
+    server.mock(|when, then| {
+        when.path("/projects/2/jobs");
+        then.status(200)
+            .header("x-next-page", "1")
+            .json_body(serde_json::json!([job_with_id(3)]));
+    });
+    let err = client
+        .project_jobs(2)
+        .offset()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("page 1 names page 1 as the next one"),
+        "{err}"
+    );
+}

@@ -64,7 +64,7 @@ impl From<InvalidToken> for BuildError {
 pub fn default_http_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(15))
-        .user_agent(concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION")))
+        .user_agent(crate::hooks::OUR_USER_AGENT)
 }
 
 /// Follows redirects within one origin, up to 10, and stops at a redirect to another origin,

@@ -62,7 +62,8 @@ const STREAMED: &str = "get_job_log";
 /// a server that answers without end runs into it.
 const MAX_BODY: usize = 64 << 20;
 
-const OUR_USER_AGENT: &str = concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` of this crate's requests.
+pub(crate) const OUR_USER_AGENT: &str = concat!("gitlab-jobs-client/", env!("CARGO_PKG_VERSION"));
 
 impl ClientHooks<Settings> for Client {
     async fn pre<E>(&self, request: &mut Request, _: &OperationInfo) -> Result<(), Error<E>> {

@@ -4,6 +4,7 @@
 pub mod docs;
 pub mod known_gaps;
 pub mod spec;
+pub mod strict30;
 pub mod walk;
 
 use std::path::{Path, PathBuf};

@@ -83,7 +83,10 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
     let unplaced: Vec<&String> = components
         .keys()
         .filter(|name| {
-            !REPLACED.iter().any(|(n, _)| n == name) && !GENERATED.contains(&name.as_str())
+            !REPLACED.iter().any(|(n, _)| n == name)
+                && !GENERATED.contains(&name.as_str())
+                && known_values_of(name).is_none()
+                && name.as_str() != UNLISTED
         })
         .collect();
     if !unplaced.is_empty() {
@@ -105,7 +108,32 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
             impls.iter().copied(),
         );
     }
+    // The parts of an open enum's `anyOf`, which only other languages' generators use: the
+    // open enum itself is replaced whole.
+    for name in components.keys() {
+        if let Some(open_enum) = known_values_of(name) {
+            settings.with_replacement(
+                name,
+                format!("gitlab_jobs_schema::{open_enum}"),
+                OPEN_ENUM.iter().copied(),
+            );
+        }
+    }
+    settings.with_replacement(UNLISTED, "String", OPEN_ENUM.iter().copied());
     Ok(settings)
+}
+
+/// The component of "any other value" in every open enum's `anyOf`.
+const UNLISTED: &str = "UnlistedValue";
+
+/// The open enum whose known values the component `name` lists (`KnownJobStatus` lists those
+/// of `JobStatus`).
+fn known_values_of(name: &str) -> Option<&'static str> {
+    let open_enum = name.strip_prefix("Known")?;
+    REPLACED
+        .iter()
+        .find(|(replaced, impls)| *replaced == open_enum && *impls == OPEN_ENUM)
+        .map(|(replaced, _)| *replaced)
 }
 
 /// The client and the mock helpers for the 3.0.3 rendition `spec`.

@@ -5,13 +5,21 @@
 //!
 //! | 3.1                                   | 3.0.3                                          |
 //! |---------------------------------------|------------------------------------------------|
-//! | `type: [T, "null"]`                   | `type: T`, `nullable: true`                    |
-//! | `oneOf: [S, {type: "null"}]`          | `S` (a `$ref` as `allOf: [$ref]`), `nullable`  |
+//! | `type: [T, "null"]`                   | `type: T`, `nullable: true` (`null` in `enum`) |
+//! | `oneOf: [S, {type: "null"}]`, S typed | `S` merged, `nullable: true`                   |
+//! | `oneOf: [{$ref}, {type: "null"}]`     | `anyOf: [{$ref}, NULL]`                        |
+//! | `{type: "null"}`                      | `NULL`                                         |
 //! | `$ref` beside other keywords          | `allOf: [{$ref}]` beside them                  |
 //! | `examples: [x, ...]`                  | `example: x`                                   |
 //! | `exclusiveMinimum: n` (a number)      | `minimum: n`, `exclusiveMinimum: true`         |
 //! | `const: v`                            | `enum: [v]`                                    |
 //! | `propertyNames`, `$defs`, `if`, ...   | dropped, with a note                           |
+//!
+//! `NULL` is `{type: object, nullable: true, enum: [null]}`: 3.0.3 says `nullable` takes
+//! effect only beside `type` in the same schema, so strict 3.0 validators (and Redocly and
+//! Spectral) read `nullable` beside a bare `$ref` or `allOf` as nothing, and reject a `null`
+//! GitLab sends. A null alternative of its own is what every 3.0 tool reads as "or null":
+//! openapi-generator makes it `NullableRunner`, openapi-python-client `None | Runner`.
 //!
 //! Descriptions and examples are kept. Anything dropped is reported as a [`Note`] naming where
 //! it was, so that a loss is never silent.
@@ -25,6 +33,54 @@ pub struct Note {
     pub pointer: String,
     /// What was dropped.
     pub dropped: String,
+}
+
+/// What the 3.0.3 rendition of this contract is known to lose, and why a 3.0 reader misses
+/// nothing by it: the keyword dropped, and the reason. `cargo xtask gen` prints every loss with
+/// its reason, and fails on a loss that is not listed here, or on an entry that no longer
+/// happens.
+pub const KNOWN_LOSSES: &[(&str, &str)] = &[(
+    "propertyNames",
+    "3.0 schemas have no `propertyNames`; it says the keys of a map are strings, which every \
+     JSON object's keys are, so a 3.0 reader misses nothing",
+)];
+
+/// Each loss in `notes` with its reason from [`KNOWN_LOSSES`]; an error naming the losses that
+/// are not listed there, or the entries of it that did not happen.
+pub fn explain(notes: &[Note]) -> Result<Vec<String>, String> {
+    let mut explained = Vec::new();
+    let mut unknown = Vec::new();
+    for note in notes {
+        match KNOWN_LOSSES
+            .iter()
+            .find(|(dropped, _)| *dropped == note.dropped)
+        {
+            Some((_, reason)) => explained.push(format!(
+                "{} dropped at {}: {reason}",
+                note.dropped, note.pointer
+            )),
+            None => unknown.push(format!("{} at {}", note.dropped, note.pointer)),
+        }
+    }
+    let stale: Vec<&str> = KNOWN_LOSSES
+        .iter()
+        .map(|(dropped, _)| *dropped)
+        .filter(|dropped| !notes.iter().any(|note| note.dropped == *dropped))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "the 3.0.3 rendition would lose {}; change the model, teach the down-converter a \
+             3.0 form, or list the loss with its reason in KNOWN_LOSSES (xtask/src/downconvert.rs)",
+            unknown.join(", ")
+        ));
+    }
+    if !stale.is_empty() {
+        return Err(format!(
+            "KNOWN_LOSSES lists {stale:?}, which the 3.0.3 rendition no longer loses; remove \
+             the entry from xtask/src/downconvert.rs"
+        ));
+    }
+    Ok(explained)
 }
 
 /// Converts `doc`, an OpenAPI 3.1 document, into OpenAPI 3.0.3 in place.
@@ -46,8 +102,20 @@ pub fn to_openapi_30(doc: &mut Value) -> Result<Vec<Note>, String> {
     }
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         drop_key(info, "summary", "/info", &mut notes);
-        if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
-            drop_key(license, "identifier", "/info/license", &mut notes);
+        // 3.0 names a license by URL only: an SPDX identifier's page, or for an expression
+        // such as `MIT OR Apache-2.0` the SPDX list that defines each of its identifiers.
+        if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut)
+            && let Some(Value::String(identifier)) = license.remove("identifier")
+        {
+            let simple = identifier
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+            let url = if simple {
+                format!("https://spdx.org/licenses/{identifier}.html")
+            } else {
+                "https://spdx.org/licenses/".to_owned()
+            };
+            license.entry("url").or_insert(Value::String(url));
         }
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
@@ -200,27 +268,31 @@ fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
     // `type: [T, "null"]`.
     if let Some(Value::Array(types)) = object.get("type").cloned() {
         let non_null: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
-        if non_null.len() != types.len() {
-            object.insert("nullable".into(), json!(true));
-        }
+        let nullable = non_null.len() != types.len();
         match non_null.as_slice() {
             [] => {
                 object.remove("type");
-                object.insert("enum".into(), json!([null]));
+                object.extend(null_schema());
             }
             [single] => {
                 object.insert("type".into(), single.clone());
+                if nullable {
+                    make_nullable(object);
+                }
             }
             several => {
                 object.remove("type");
-                let alternatives = several.iter().map(|t| json!({ "type": t })).collect();
+                let mut alternatives: Vec<Value> =
+                    several.iter().map(|t| json!({ "type": t })).collect();
+                if nullable {
+                    alternatives.push(Value::Object(null_schema()));
+                }
                 object.insert("anyOf".into(), Value::Array(alternatives));
             }
         }
     } else if object.get("type") == Some(&json!("null")) {
         object.remove("type");
-        object.insert("nullable".into(), json!(true));
-        object.insert("enum".into(), json!([null]));
+        object.extend(null_schema());
     }
 
     // `oneOf`/`anyOf` with a `{type: "null"}` alternative.
@@ -237,20 +309,36 @@ fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
             .cloned()
             .collect();
         object.remove(key);
-        object.insert("nullable".into(), json!(true));
         match rest.as_slice() {
-            [Value::Object(single)] => {
-                // The one remaining alternative becomes the schema itself; its own keywords
-                // (such as the description utoipa puts beside a `$ref`) move up, without
-                // overriding what the outer schema already says.
+            // One inline schema with a type: `nullable` beside its type says "or null".
+            [Value::Object(single)]
+                if single.contains_key("type") && !single.contains_key("$ref") =>
+            {
                 for (name, value) in single {
                     if !object.contains_key(name) {
                         object.insert(name.clone(), value.clone());
                     }
                 }
+                make_nullable(object);
             }
+            // A `$ref`, or several alternatives: null is an alternative of its own. The
+            // keywords utoipa puts beside a `$ref` (its description) move up beside `anyOf`.
             _ => {
-                object.insert(key.into(), Value::Array(rest));
+                let mut alternatives = Vec::with_capacity(rest.len() + 1);
+                for alternative in rest {
+                    match alternative {
+                        Value::Object(mut single) if single.contains_key("$ref") => {
+                            let reference = single.remove("$ref").expect("checked");
+                            for (name, value) in single {
+                                object.entry(name).or_insert(value);
+                            }
+                            alternatives.push(json!({ "$ref": reference }));
+                        }
+                        other => alternatives.push(other),
+                    }
+                }
+                alternatives.push(Value::Object(null_schema()));
+                object.insert("anyOf".into(), Value::Array(alternatives));
             }
         }
     }
@@ -321,6 +409,24 @@ fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
     }
 }
 
+/// `null` and nothing else, as 3.0.3 can say it.
+fn null_schema() -> Map<String, Value> {
+    let Value::Object(schema) = json!({"type": "object", "nullable": true, "enum": [null]}) else {
+        unreachable!("an object literal")
+    };
+    schema
+}
+
+/// `nullable: true` beside the schema's `type`; an `enum` must list `null` too, as 3.0.3 says.
+fn make_nullable(object: &mut Map<String, Value>) {
+    object.insert("nullable".into(), json!(true));
+    if let Some(Value::Array(values)) = object.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
+}
+
 fn is_null_schema(schema: &Value) -> bool {
     schema.as_object().is_some_and(|object| {
         object.get("type") == Some(&json!("null"))
@@ -377,6 +483,9 @@ mod tests {
             "property_names": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": ["string", "null"]}}, "propertyNames": {"type": "string"}},
             "const": {"const": "keyset"},
             "nested": {"type": "object", "properties": {"a": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}}}},
+            "nullable_enum": {"type": ["string", "null"], "enum": ["a", "b"]},
+            "only_null": {"type": "null", "description": "Nothing."},
+            "inline_object_or_null": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "null"}], "description": "An object."},
         });
         let mut converted = Map::new();
         let mut all_notes = Vec::new();
@@ -429,15 +538,38 @@ mod tests {
                     pointer: "/info".into(),
                     dropped: "summary".into()
                 },
-                Note {
-                    pointer: "/info/license".into(),
-                    dropped: "identifier".into()
-                },
             ]
+        );
+        assert_eq!(
+            doc["info"]["license"],
+            json!({"name": "MIT", "url": "https://spdx.org/licenses/MIT.html"}),
+            "3.0 names the license by URL"
         );
         // A media type's `examples` map is not a schema keyword and stays as it is.
         let media = &doc["paths"]["/x/{id}"]["post"]["requestBody"]["content"]["application/json"];
         assert_eq!(media["examples"]["one"]["value"]["examples"], json!([1]));
+    }
+
+    #[test]
+    fn every_loss_is_explained_or_refused() {
+        let note = |dropped: &str| Note {
+            pointer: "/components/schemas/Commit/properties/trailers".into(),
+            dropped: dropped.into(),
+        };
+        let explained = explain(&[note("propertyNames")]).unwrap();
+        assert!(
+            explained[0].starts_with(
+                "propertyNames dropped at /components/schemas/Commit/properties/trailers: 3.0"
+            ),
+            "{explained:?}"
+        );
+        let err = explain(&[note("propertyNames"), note("if")]).unwrap_err();
+        assert!(
+            err.starts_with("the 3.0.3 rendition would lose if at /components"),
+            "{err}"
+        );
+        let err = explain(&[]).unwrap_err();
+        assert!(err.contains("no longer loses"), "{err}");
     }
 
     #[test]

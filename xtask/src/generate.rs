@@ -50,8 +50,14 @@ pub fn openapi_31() -> Result<Value> {
         .context("serializing the OpenAPI document")
 }
 
+/// Every generated file, and what the 3.0.3 rendition loses, each loss with its reason.
+pub struct Rendered {
+    pub outputs: Vec<Output>,
+    pub losses: Vec<String>,
+}
+
 /// Renders every generated file.
-pub fn render() -> Result<Vec<Output>> {
+pub fn render() -> Result<Rendered> {
     let spec = openapi_31()?;
     let spec_31_text = format!("{SPEC_31_HEADER}{}", yaml::to_string(&spec));
 
@@ -59,7 +65,8 @@ pub fn render() -> Result<Vec<Output>> {
     // the bytes consumers get.
     let mut spec_30: Value =
         yaml_serde::from_str(&spec_31_text).context("reading back the rendered 3.1 document")?;
-    downconvert::to_openapi_30(&mut spec_30).map_err(anyhow::Error::msg)?;
+    let notes = downconvert::to_openapi_30(&mut spec_30).map_err(anyhow::Error::msg)?;
+    let losses = downconvert::explain(&notes).map_err(anyhow::Error::msg)?;
     serde_json::from_value::<openapiv3::OpenAPI>(spec_30.clone())
         .context("the 3.0.3 rendition does not parse as OpenAPI 3.0 (openapiv3)")?;
     let spec_30_text = format!("{SPEC_30_HEADER}{}", yaml::to_string(&spec_30));
@@ -88,7 +95,7 @@ pub fn render() -> Result<Vec<Output>> {
         },
     ];
     outputs.extend(json_schemas()?);
-    Ok(outputs)
+    Ok(Rendered { outputs, losses })
 }
 
 /// One JSON Schema per model a payload can be, in the serialize contract: what the models (and
@@ -251,7 +258,10 @@ fn write_atomically(path: &Path, contents: &str) -> Result<()> {
 /// fresh or written, 2 when `--check` found stale files.
 pub fn run(check_only: bool) -> Result<i32> {
     let root = workspace_root();
-    let outputs = render().context("generation failed")?;
+    let Rendered { outputs, losses } = render().context("generation failed")?;
+    for loss in &losses {
+        eprintln!("{:>12} {SPEC_30}: {loss}", "Loses");
+    }
     if check_only {
         let stale = check(&root, &outputs)?;
         for item in &stale {
@@ -309,7 +319,7 @@ mod tests {
     /// The `#[test]` twin of `cargo xtask gen --check`: it never writes.
     #[test]
     fn generated_files_are_fresh() {
-        let outputs = render().expect("generation succeeds");
+        let outputs = render().expect("generation succeeds").outputs;
         let stale = check(&workspace_root(), &outputs).expect("the files can be read");
         let diffs: String = stale.iter().map(|item| item.diff.as_str()).collect();
         let names: Vec<&str> = stale.iter().map(|item| item.path.as_str()).collect();
@@ -331,8 +341,8 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic_and_sealed() {
-        let first = render().unwrap();
-        let second = render().unwrap();
+        let first = render().unwrap().outputs;
+        let second = render().unwrap().outputs;
         assert_eq!(first.len(), second.len());
         for (a, b) in first.iter().zip(&second) {
             assert_eq!(a.path, b.path);

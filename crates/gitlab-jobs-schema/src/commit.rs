@@ -11,7 +11,9 @@ use crate::wire::timestamp as ts;
 ///
 /// GitLab sends all fifteen keys. Dates are git dates and keep the committer's offset
 /// (`2015-12-24T16:51:14.000+01:00`). The documentation's examples show only the first seven
-/// keys, so the others are optional here and required in the contract.
+/// keys; GitLab sends the others all the same.
+// In Rust the keys the examples leave out are `Option`s, so that those examples and older
+// instances parse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(examples(crate::examples::commit)))]

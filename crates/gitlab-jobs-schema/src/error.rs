@@ -90,9 +90,12 @@ impl utoipa::PartialSchema for ApiError {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::ToSchema;
         use utoipa::openapi::schema::{OneOfBuilder, Ref};
+        // The rate-limit body first: generators that try each alternative in turn without
+        // checking types (openapi-python-client) would read its `message` object as a
+        // `MessageBody`'s string.
         OneOfBuilder::new()
-            .item(Ref::from_schema_name(MessageBody::name()))
             .item(Ref::from_schema_name(RateLimitBody::name()))
+            .item(Ref::from_schema_name(MessageBody::name()))
             .item(Ref::from_schema_name(ErrorBody::name()))
             .description(Some(
                 "An error body from GitLab. The shape depends on where the error was raised: \
@@ -131,8 +134,8 @@ impl schemars::JsonSchema for ApiError {
             "description": "An error body from GitLab: `{\"message\": string}`, \
                             `{\"message\": {\"error\": string}}` or `{\"error\": string}`.",
             "oneOf": [
-                generator.subschema_for::<MessageBody>(),
                 generator.subschema_for::<RateLimitBody>(),
+                generator.subschema_for::<MessageBody>(),
                 generator.subschema_for::<ErrorBody>(),
             ],
         })

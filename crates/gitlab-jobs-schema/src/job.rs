@@ -15,9 +15,10 @@ use crate::{
 /// the job failed, `artifacts_file` only while the job has an unexpired artifacts archive, and
 /// `runner_manager` only for a build, so it is absent when GitLab renders a trigger job (a
 /// bridge) this way, as retrying one does. The documentation's examples leave out several keys
-/// GitLab always sends (`pipeline` in the action examples, `archived` everywhere); those are
-/// optional here, so that such payloads and older instances parse, and required in the contract.
-/// GitLab no longer sends `download_url`, which the erase example shows.
+/// GitLab always sends (`pipeline` in the action examples, `archived` everywhere), and show
+/// `download_url`, which GitLab no longer sends.
+// In Rust the keys the examples leave out are `Option`s, so that those examples and older
+// instances parse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(examples(crate::examples::job)))]

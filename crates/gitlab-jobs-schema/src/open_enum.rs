@@ -1,10 +1,26 @@
 //! Enums that stay open: GitLab adds statuses, failure reasons and artifact types over time, and a
 //! value this crate does not know yet must neither fail to parse nor change on a round trip.
+//!
+//! The contract says the same to every generator: an open enum `X` is
+//! `anyOf: [KnownX, UnlistedValue]`, where `KnownX` is a closed string enum of the values GitLab
+//! is known to send, with their meanings, and `UnlistedValue` is any other string. Generated
+//! clients then type `X` as "`KnownX` or a string" (`KnownX | str` in Python, `KnownX | string`
+//! in TypeScript, a struct of both in Go): a known value parses into the enum and an unknown
+//! one is kept as a string, where a plain `enum` would reject it and fail a whole page. Both
+//! alternatives are named components, because openapi-generator warns about an unnamed one.
+
+/// The component of "any other value" that every open enum allows beside its known values.
+pub const UNLISTED: &str = "UnlistedValue";
+
+/// What `UnlistedValue` says.
+#[cfg(any(feature = "openapi", feature = "json-schema"))]
+pub(crate) const UNLISTED_DESCRIPTION: &str = "A value GitLab added after this contract was \
+    written: valid, and unknown to it. Keep it as it came.";
 
 /// Declares an open string enum: the listed variants, plus `Other(String)` for any value GitLab
 /// sends that is not listed. Equality, ordering and hashing go by the wire string, so
-/// `Other("failed".into())` equals `Failed`. The OpenAPI and JSON schemas list the known values
-/// (`type: string, enum: [...]`): the contract is strict, the Rust type is lenient.
+/// `Other("failed".into())` equals `Failed`. The OpenAPI and JSON schemas say
+/// `anyOf: [Known<Name>, UnlistedValue]` (see the module docs).
 macro_rules! open_enum {
     (
         $(#[doc = $doc:literal])*
@@ -57,9 +73,29 @@ macro_rules! open_enum {
                 }
             }
 
+            /// The name of the component that lists the known values.
+            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            const KNOWN_NAME: &'static str = concat!("Known", stringify!($name));
+
+            /// What the open enum says: its own docs, and that other values come.
             #[cfg(any(feature = "openapi", feature = "json-schema"))]
             fn schema_description() -> String {
                 let mut text = $crate::wire::doc_to_description(&[$($doc),*]);
+                text.push_str(&format!(
+                    "\n\nOne of `{}`, or another string: GitLab adds values over time, so a \
+                     value not listed there is valid, and unknown to this contract.",
+                    Self::KNOWN_NAME
+                ));
+                text
+            }
+
+            /// What the closed enum of known values says: each value and its meaning.
+            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            fn known_description() -> String {
+                let mut text = format!(
+                    "The values of `{}` that GitLab is known to send.",
+                    stringify!($name)
+                );
                 let variants: &[(&str, &[&str])] = &[$(($value, &[$($variant_doc),*])),+];
                 if variants.iter().any(|(_, doc)| !doc.is_empty()) {
                     text.push_str("\n");
@@ -68,10 +104,6 @@ macro_rules! open_enum {
                         text.push_str(&format!("\n- `{value}`: {doc}"));
                     }
                 }
-                text.push_str(
-                    "\n\nGitLab adds values over time: treat a value not listed here as valid \
-                     and unknown.",
-                );
                 text
             }
         }
@@ -161,10 +193,10 @@ macro_rules! open_enum {
         #[cfg(feature = "openapi")]
         impl ::utoipa::PartialSchema for $name {
             fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
-                use ::utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-                ObjectBuilder::new()
-                    .schema_type(SchemaType::new(Type::String))
-                    .enum_values(Some([$($value),+]))
+                use ::utoipa::openapi::schema::{AnyOfBuilder, Ref};
+                AnyOfBuilder::new()
+                    .item(Ref::from_schema_name(Self::KNOWN_NAME))
+                    .item(Ref::from_schema_name($crate::open_enum::UNLISTED))
                     .description(Some(Self::schema_description()))
                     .examples([$example])
                     .into()
@@ -172,7 +204,29 @@ macro_rules! open_enum {
         }
 
         #[cfg(feature = "openapi")]
-        impl ::utoipa::ToSchema for $name {}
+        impl ::utoipa::ToSchema for $name {
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                use ::utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+                let known = ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .enum_values(Some([$($value),+]))
+                    .description(Some(Self::known_description()))
+                    .examples([$example])
+                    .into();
+                let unlisted = ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .description(Some($crate::open_enum::UNLISTED_DESCRIPTION))
+                    .examples(["some_value_added_later"])
+                    .into();
+                schemas.push((Self::KNOWN_NAME.into(), known));
+                schemas.push(($crate::open_enum::UNLISTED.into(), unlisted));
+            }
+        }
 
         #[cfg(feature = "json-schema")]
         impl ::schemars::JsonSchema for $name {
@@ -180,11 +234,32 @@ macro_rules! open_enum {
                 stringify!($name).into()
             }
 
-            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let path = generator.settings().definitions_path.to_string();
+                let definitions = generator.definitions_mut();
+                definitions.insert(
+                    Self::KNOWN_NAME.into(),
+                    ::serde_json::json!({
+                        "description": Self::known_description(),
+                        "type": "string",
+                        "enum": [$($value),+],
+                        "examples": [$example],
+                    }),
+                );
+                definitions.insert(
+                    $crate::open_enum::UNLISTED.into(),
+                    ::serde_json::json!({
+                        "description": $crate::open_enum::UNLISTED_DESCRIPTION,
+                        "type": "string",
+                        "examples": ["some_value_added_later"],
+                    }),
+                );
                 ::schemars::json_schema!({
                     "description": Self::schema_description(),
-                    "type": "string",
-                    "enum": [$($value),+],
+                    "anyOf": [
+                        {"$ref": format!("#{path}/{}", Self::KNOWN_NAME)},
+                        {"$ref": format!("#{path}/{}", $crate::open_enum::UNLISTED)},
+                    ],
                     "examples": [$example],
                 })
             }

@@ -32,6 +32,8 @@ or `job_token`). A token with the `read_api` scope may only read.";
         version = "4",
         description = DESCRIPTION,
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+        // The API is GitLab's: its documentation is where a reader goes with a question.
+        contact(name = "GitLab", url = "https://docs.gitlab.com/api/jobs/"),
     ),
     servers(
         (url = "https://gitlab.com/api/v4", description = "GitLab.com"),

@@ -10,7 +10,8 @@ use crate::wire::{double_option, timestamp as ts};
 /// A pipeline as embedded in a job (`pipeline`) or a bridge (`pipeline`, `downstream_pipeline`).
 ///
 /// GitLab sends all ten keys. The documentation's examples show only some of them (`iid` and
-/// `source` never), so those are optional here and required in the contract.
+/// `source` never); GitLab sends the others all the same.
+// In Rust the keys the examples leave out are `Option`s, so that those examples parse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(examples(crate::examples::pipeline_basic)))]

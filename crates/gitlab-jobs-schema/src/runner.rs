@@ -9,8 +9,9 @@ use crate::wire::timestamp as ts;
 
 /// The runner that picked up a job; a job's `runner` is `null` until one does.
 ///
-/// `paused`, `runner_type`, `created_at` and `job_execution_status` are newer than the rest and
-/// optional here, so that jobs from older instances still parse; the contract requires them.
+/// `paused`, `runner_type`, `created_at` and `job_execution_status` are newer than the rest:
+/// current GitLab always sends them, older instances may not.
+// In Rust those four are `Option`s, so that jobs from older instances still parse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(examples(crate::examples::runner)))]

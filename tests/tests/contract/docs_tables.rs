@@ -41,9 +41,13 @@ const UNDOCUMENTED: &[(&str, &str, &str)] = &[
 const RENAMED: &[(&str, &str)] = &[("scope", "scope[]")];
 
 /// Documented types the contract narrows: a single `scope[]` value is an array of one, so the
-/// contract offers only the array.
-const NARROWED: &[(&str, &str, &str)] =
-    &[("scope[]", "string or array of strings", "array of strings")];
+/// contract offers only the array; a project's ID goes into the URL path as text like its full
+/// path, so the contract says `string` (digits are read as an ID), which every language's
+/// generator maps to its plain string type.
+const NARROWED: &[(&str, &str, &str)] = &[
+    ("scope[]", "string or array of strings", "array of strings"),
+    ("id", "integer/string", "string"),
+];
 
 /// Rows of a parameter table that name a credential, not a parameter: the contract says it
 /// with the operation's security schemes.
@@ -119,12 +123,18 @@ fn doc_type(doc: &Value, schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return doc_type(doc, resolve(doc, reference).1);
     }
-    if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
-        return alternatives
+    if let Some(alternatives) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        // An open enum (`anyOf: [KnownX, UnlistedValue]`) is one type, `string`, twice.
+        let mut types: Vec<String> = alternatives
             .iter()
             .map(|alternative| doc_type(doc, alternative))
-            .collect::<Vec<_>>()
-            .join("/");
+            .collect();
+        types.dedup();
+        return types.join("/");
     }
     // A nullable parameter (`type: [T, "null"]`) is documented as its `T`.
     let base = match &schema["type"] {

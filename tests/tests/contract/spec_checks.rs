@@ -234,6 +234,147 @@ fn every_example_validates_against_its_own_schema() {
     );
 }
 
+/// Every example of the 3.0.3 rendition, read with the strict semantics of 3.0.3 (where
+/// `nullable` counts only beside `type`), validates against its schema: a strict 3.0 consumer
+/// accepts what GitLab sends, `null`s included.
+#[test]
+fn every_example_of_the_30_rendition_validates_under_strict_30_semantics() {
+    let doc = spec::openapi_30();
+    let check = |schema: &Value, example: &Value| -> Vec<String> {
+        let schema = contract_tests::strict30::json_schema(&doc, schema);
+        let validator = jsonschema::validator_for(&schema)
+            .unwrap_or_else(|err| panic!("not a valid schema: {err}"));
+        errors(&validator, example)
+    };
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, schema) in components(&doc) {
+        if let Some(example) = schema.get("example") {
+            checked += 1;
+            let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+            failures.extend(
+                check(&reference, example)
+                    .into_iter()
+                    .map(|e| format!("{name}: {e}")),
+            );
+        }
+    }
+    for operation in spec::operations(&doc) {
+        let id = &operation.operation_id;
+        let mut media = Vec::new();
+        if let Some(body) = operation.object.get("requestBody") {
+            media.push(("request body".to_owned(), &body["content"]));
+        }
+        for (status, response) in operation.object["responses"].as_object().unwrap() {
+            media.push((status.clone(), &spec::response(&doc, response)["content"]));
+        }
+        for (label, content) in media {
+            for (media_type, entry) in content.as_object().into_iter().flatten() {
+                let Some(example) = entry.get("example") else {
+                    continue;
+                };
+                checked += 1;
+                failures.extend(
+                    check(&entry["schema"], example)
+                        .into_iter()
+                        .map(|e| format!("{id} {label} {media_type}: {e}")),
+                );
+            }
+        }
+    }
+    assert!(checked > 80, "only {checked} examples found");
+    assert!(
+        failures.is_empty(),
+        "examples a strict OAS 3.0 reader rejects:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Each of GitLab's error bodies matches exactly one alternative of `ApiError`, so that a
+/// generated client that tries them in turn, or a validator of `oneOf`, finds the right one.
+#[test]
+fn every_error_body_is_exactly_one_api_error() {
+    let doc = spec::openapi_31();
+    let alternatives: Vec<Value> = components(&doc)["ApiError"]["oneOf"]
+        .as_array()
+        .expect("ApiError is a oneOf")
+        .clone();
+    let validators: Vec<_> = alternatives.iter().map(|a| validator(&doc, a)).collect();
+    let mut bodies = Vec::new();
+    for operation in spec::operations(&doc) {
+        for (status, response) in operation.object["responses"].as_object().unwrap() {
+            let response = spec::response(&doc, response);
+            if let Some(example) = response.pointer("/content/application~1json/example")
+                && !status.starts_with('2')
+            {
+                bodies.push((
+                    format!("{} {status}", operation.operation_id),
+                    example.clone(),
+                ));
+            }
+        }
+    }
+    bodies.push((
+        "an OAuth error".into(),
+        json!({"error": "invalid_token", "error_description": "Token is expired."}),
+    ));
+    assert!(bodies.len() > 40, "only {} error bodies", bodies.len());
+    for (label, body) in bodies {
+        let matches: Vec<&Value> = alternatives
+            .iter()
+            .zip(&validators)
+            .filter(|(_, validator)| validator.is_valid(&body))
+            .map(|(alternative, _)| alternative)
+            .collect();
+        assert_eq!(matches.len(), 1, "{label}: {body} matches {matches:?}");
+    }
+}
+
+/// The contract's text speaks to every reader: no remark about the Rust types leaks into it.
+#[test]
+fn descriptions_speak_to_every_reader() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        const RUST_ONLY: &[&str] = &[
+            "Rust",
+            "crate",
+            "serde",
+            "Option<",
+            "Some(",
+            "None",
+            "Vec<",
+            "optional here",
+            "in the contract",
+            "`Other`",
+        ];
+        match value {
+            Value::Object(object) => {
+                for (key, item) in object {
+                    if key == "description"
+                        && let Some(text) = item.as_str()
+                        && let Some(word) = RUST_ONLY.iter().find(|word| text.contains(*word))
+                    {
+                        found.push(format!("{at}: {word:?} in {text:?}"));
+                    }
+                    walk(item, &format!("{at}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{index}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&spec::openapi_31(), "", &mut found);
+    assert!(
+        found.is_empty(),
+        "Rust-only remarks in the contract:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn the_30_rendition_keeps_every_description_and_example() {
     fn collect(value: &Value, descriptions: &mut Vec<String>, examples: &mut Vec<String>) {
@@ -434,9 +575,10 @@ fn summary(doc: &Value, schema: &Value) -> Value {
         let shape = shape(schema);
         let mut text = if let Some(name) = shape["ref"].as_str() {
             let (_, target) = resolve(doc, &format!("#/components/schemas/{name}"));
-            match target["enum"].as_array() {
-                Some(_) => format!("{name} (enum)"),
-                None => name.to_owned(),
+            match (target["enum"].as_array(), open_enum_values(doc, target)) {
+                (Some(_), _) => format!("{name} (enum)"),
+                (None, Some(_)) => format!("{name} (open enum)"),
+                (None, None) => name.to_owned(),
             }
         } else if shape["type"] == "array" {
             format!("[{}]", describe(doc, &schema["items"]))
@@ -464,6 +606,9 @@ fn summary(doc: &Value, schema: &Value) -> Value {
     if let Some(values) = schema["enum"].as_array() {
         return json!(values);
     }
+    if let Some(values) = open_enum_values(doc, schema) {
+        return json!({"known": values, "or": "any other string"});
+    }
     if let Some(alternatives) = schema["oneOf"].as_array() {
         return json!(
             alternatives
@@ -472,13 +617,16 @@ fn summary(doc: &Value, schema: &Value) -> Value {
                 .collect::<Vec<_>>()
         );
     }
+    let Some(properties) = schema["properties"].as_object() else {
+        // A plain value, such as `ProjectId` or `UnlistedValue`.
+        return json!(describe(doc, schema));
+    };
     let required: Vec<&str> = schema["required"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    let properties = schema["properties"].as_object().expect("an object schema");
     Value::Object(
         properties
             .iter()
@@ -495,6 +643,18 @@ fn summary(doc: &Value, schema: &Value) -> Value {
             })
             .collect(),
     )
+}
+
+/// The known values of an open enum (`anyOf: [KnownX, UnlistedValue]`).
+fn open_enum_values<'a>(doc: &'a Value, schema: &Value) -> Option<&'a Vec<Value>> {
+    let alternatives = schema["anyOf"].as_array()?;
+    let [known, unlisted] = alternatives.as_slice() else {
+        return None;
+    };
+    if unlisted["$ref"] != "#/components/schemas/UnlistedValue" {
+        return None;
+    }
+    resolve(doc, known["$ref"].as_str()?).1["enum"].as_array()
 }
 
 fn snake_case(name: &str) -> String {

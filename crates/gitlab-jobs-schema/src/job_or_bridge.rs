@@ -12,9 +12,10 @@ use crate::{Bridge, Job};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub enum JobOrBridge {
-    /// A job that runs a script.
+    // The alternatives carry no doc comments: beside a `$ref` a description turns each into an
+    // unnamed `allOf` in the 3.0.3 rendition, which openapi-generator warns about. The
+    // enum's description says what each is.
     Job(Box<Job>),
-    /// A trigger job.
     Bridge(Box<Bridge>),
 }
 

@@ -70,6 +70,9 @@ pub struct Config {
     /// Requests per minute per user to the project job list before GitLab's 429
     /// (`project_jobs_api_rate_limit`, 600 by default); 0 turns the limit off.
     pub jobs_rate_limit: u32,
+    /// Serve, on a few records, values GitLab may add tomorrow (see
+    /// [`data::future`](crate::data::future)), so that a client can show it keeps them.
+    pub future_values: bool,
 }
 
 impl Default for Config {
@@ -81,6 +84,7 @@ impl Default for Config {
             tokens: Tokens::default(),
             faults: Faults::default(),
             jobs_rate_limit: 600,
+            future_values: false,
         }
     }
 }

@@ -85,12 +85,30 @@ pub fn seed(config: &Config) -> Store {
             .cloned()
             .expect("an object"),
     });
+    if config.future_values {
+        seeder.future_values();
+    }
     let pipeline_ids: Vec<i64> = seeder.store.pipelines.keys().copied().collect();
     for id in pipeline_ids {
         let updated = seeder.store.pipelines[&id].updated_at;
         seeder.store.refresh_pipeline(id, updated);
     }
     seeder.store
+}
+
+/// The values `Config::future_values` serves, one of each open enum GitLab adds to most: none of
+/// them is a value GitLab sends today, and each names itself as the sandbox's.
+pub mod future {
+    /// A job status, on the newest finished build of `acme/platform/api`.
+    pub const STATUS: &str = "sandbox_future_status";
+    /// A failure reason, on the newest failed build of `acme/platform/api`.
+    pub const FAILURE_REASON: &str = "sandbox_future_failure_reason";
+    /// An artifact file type, added to the newest build with artifacts.
+    pub const FILE_TYPE: &str = "sandbox_future_report";
+    /// A pipeline source, on the newest pipeline of `acme/platform/api`.
+    pub const PIPELINE_SOURCE: &str = "sandbox_future_source";
+    /// A runner type, of the project runner `api-docker-runner`.
+    pub const RUNNER_TYPE: &str = "sandbox_future_runner_type";
 }
 
 struct Seeder {
@@ -102,6 +120,50 @@ struct Seeder {
 }
 
 impl Seeder {
+    /// Puts each of [`future`]'s values on a record of `acme/platform/api`.
+    fn future_values(&mut self) {
+        let store = &mut self.store;
+        let newest = |store: &Store, wanted: &dyn Fn(&Job) -> bool| {
+            store
+                .jobs
+                .values()
+                .rev()
+                .find(|job| job.project_id == projects::API && job.is_build() && wanted(job))
+                .map(|job| job.id)
+        };
+        if let Some(id) = newest(store, &|job| job.status == JobStatus::Success) {
+            store.jobs.get_mut(&id).expect("found").status = future::STATUS.into();
+        }
+        if let Some(id) = newest(store, &|job| job.status == JobStatus::Failed) {
+            store.jobs.get_mut(&id).expect("found").failure_reason =
+                Some(future::FAILURE_REASON.into());
+        }
+        if let Some(id) = newest(store, &|job| !job.artifacts.is_empty()) {
+            store
+                .jobs
+                .get_mut(&id)
+                .expect("found")
+                .artifacts
+                .push(JobArtifact {
+                    file_type: future::FILE_TYPE.into(),
+                    size: 2048,
+                    filename: "report.json".into(),
+                    file_format: ArtifactFileFormat::Raw,
+                });
+        }
+        if let Some(pipeline) = store
+            .pipelines
+            .values_mut()
+            .rev()
+            .find(|pipeline| pipeline.project_id == projects::API)
+        {
+            pipeline.source = future::PIPELINE_SOURCE.into();
+        }
+        if let Some(runner) = store.runners.get_mut(&2) {
+            runner.runner_type = future::RUNNER_TYPE.into();
+        }
+    }
+
     fn people(&mut self, config: &Config) {
         let people = [
             (users::ROOT, "root", "Administrator", true),

@@ -59,6 +59,10 @@ struct Options {
     /// Redirect job logs to a second loopback origin, as object storage.
     #[arg(long)]
     redirect_logs: bool,
+    /// Serve values GitLab may add tomorrow on a few records: a job status, a failure reason,
+    /// an artifact type, a pipeline source and a runner type, each named `sandbox_future_*`.
+    #[arg(long)]
+    future_values: bool,
 }
 
 fn share(text: &str) -> Result<f64, String> {
@@ -97,6 +101,7 @@ async fn main() -> ExitCode {
         },
         faults,
         jobs_rate_limit: options.jobs_rate_limit,
+        future_values: options.future_values,
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,

@@ -10,6 +10,7 @@
 //! alternatives are named components, because openapi-generator warns about an unnamed one.
 
 /// The component of "any other value" that every open enum allows beside its known values.
+#[cfg(any(feature = "openapi", feature = "json-schema"))]
 pub const UNLISTED: &str = "UnlistedValue";
 
 /// What `UnlistedValue` says.

@@ -222,3 +222,54 @@ async fn playing_a_manual_trigger_job_answers_a_bridge() {
     );
     assert!(matches!(body, ApiError::Message(_)));
 }
+
+/// Values GitLab may add tomorrow (`--future-values`) come through the Rust client whole: every
+/// page reads, and each value is kept as sent, in `Other`.
+#[tokio::test]
+async fn values_gitlab_adds_later_are_kept() {
+    use futures::TryStreamExt;
+    use gitlab_jobs_client::models::{ArtifactFileType, FailureReason, PipelineSource, RunnerType};
+    use gitlab_jobs_sandbox::data::future;
+
+    let sandbox = super::support::sandbox_with(gitlab_jobs_sandbox::Config {
+        future_values: true,
+        jobs_rate_limit: 0,
+        ..gitlab_jobs_sandbox::Config::default()
+    })
+    .await;
+    let jobs: Vec<_> = super::support::root(&sandbox)
+        .project_jobs(1)
+        .per_page(50)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), sandbox.config().jobs, "every page read");
+    let status = jobs
+        .iter()
+        .find(|job| job.status == JobStatus::Other(future::STATUS.into()))
+        .expect("the new status");
+    assert!(!status.status.is_known() && !status.status.is_terminal());
+    assert!(jobs.iter().any(|job| {
+        job.failure_reason == Some(FailureReason::Other(future::FAILURE_REASON.into()))
+    }));
+    assert!(jobs.iter().flat_map(|job| &job.artifacts).any(|artifact| {
+        artifact.file_type == ArtifactFileType::Other(future::FILE_TYPE.into())
+    }));
+    assert!(jobs.iter().any(|job| {
+        job.pipeline
+            .as_ref()
+            .and_then(|p| p.source.clone().flatten())
+            == Some(PipelineSource::Other(future::PIPELINE_SOURCE.into()))
+    }));
+    let runner = jobs
+        .iter()
+        .filter_map(|job| job.runner.clone())
+        .find(|runner| runner.runner_type == Some(RunnerType::Other(future::RUNNER_TYPE.into())))
+        .expect("the new runner type");
+    let text = serde_json::to_string(&runner).unwrap();
+    assert!(
+        text.contains(&format!(r#""runner_type":"{}""#, future::RUNNER_TYPE)),
+        "{text}"
+    );
+}

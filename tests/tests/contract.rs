@@ -3,6 +3,7 @@
 mod contract {
     pub mod docs_examples;
     pub mod docs_tables;
+    pub mod sandbox_answers;
     pub mod spec_checks;
     pub mod support;
 }

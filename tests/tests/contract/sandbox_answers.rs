@@ -1,0 +1,502 @@
+//! Both renditions are one contract: every answer the sandbox gives, for every operation and
+//! every status the contract documents, validates against `openapi.yaml` and, read with the
+//! strict semantics of OAS 3.0.3, against `openapi-3.0.yaml`.
+
+use std::collections::BTreeSet;
+
+use contract_tests::spec::{self, Operation};
+use contract_tests::strict30;
+use gitlab_jobs_sandbox::{Config, Faults, Sandbox};
+use serde_json::Value;
+
+use super::support::{errors, validator};
+
+/// Statuses the contract documents that the sandbox does not produce, and why.
+const NOT_PRODUCED: &[(&str, &str, &str)] = &[
+    (
+        "list_pipeline_jobs",
+        "403",
+        "GitLab answers it to a token whose scope does not allow reading the pipeline; the \
+         sandbox's read tokens all may",
+    ),
+    (
+        "erase_job",
+        "409",
+        "GitLab answers it while a project's storage statistics are recalculated, which the \
+         sandbox does not model",
+    ),
+];
+
+/// Which sandbox answers a request.
+#[derive(Clone, Copy, PartialEq)]
+enum Server {
+    /// Unknown values on (`--future-values`), no rate limit.
+    Plain,
+    /// The project job list allows one request a minute.
+    Limited,
+    /// Every request meets an instance throttle.
+    Throttled,
+}
+
+/// A request: the operation it calls, the server, the method and path under `/api/v4`, the
+/// credentials, and a body with its content type.
+struct Request {
+    operation: &'static str,
+    server: Server,
+    method: &'static str,
+    path: String,
+    token: Token,
+    body: Option<(&'static str, String)>,
+}
+
+#[derive(Clone, Copy)]
+enum Token {
+    None,
+    Root,
+    Reporter,
+    Guest,
+    Job,
+    Wrong,
+}
+
+fn request(operation: &'static str, method: &'static str, path: impl Into<String>) -> Request {
+    Request {
+        operation,
+        server: Server::Plain,
+        method,
+        path: path.into(),
+        token: Token::Root,
+        body: None,
+    }
+}
+
+impl Request {
+    fn on(mut self, server: Server) -> Self {
+        self.server = server;
+        self
+    }
+    fn token(mut self, token: Token) -> Self {
+        self.token = token;
+        self
+    }
+    fn json(mut self, body: &str) -> Self {
+        self.body = Some(("application/json", body.to_owned()));
+        self
+    }
+}
+
+/// The requests: each operation's success, and each error status it documents.
+fn requests(ids: &Ids) -> Vec<Request> {
+    let Ids {
+        pipeline,
+        bridge_pipeline,
+        build,
+        pending,
+        running,
+        failed,
+        erasable,
+        manual,
+        manual_bridge,
+    } = *ids;
+    let mut requests = vec![
+        request(
+            "list_project_jobs",
+            "GET",
+            "/projects/acme%2Fplatform%2Fapi/jobs?per_page=100",
+        ),
+        request(
+            "list_project_jobs",
+            "GET",
+            "/projects/1/jobs?pagination=keyset&per_page=50",
+        ),
+        request("list_project_jobs", "GET", "/projects/1/jobs?scope[]=bogus"),
+        request(
+            "list_project_jobs",
+            "GET",
+            "/projects/1/jobs?pagination=keyset&sort=asc",
+        ),
+        request("list_project_jobs", "GET", "/projects/1/jobs").token(Token::Guest),
+        request("list_project_jobs", "GET", "/projects/1/jobs").on(Server::Limited),
+        request("list_project_jobs", "GET", "/projects/1/jobs").on(Server::Limited),
+        request(
+            "list_pipeline_jobs",
+            "GET",
+            format!("/projects/1/pipelines/{pipeline}/jobs?include_retried=true"),
+        ),
+        request(
+            "list_pipeline_jobs",
+            "GET",
+            format!("/projects/1/pipelines/{pipeline}/jobs?scope[]=bogus"),
+        ),
+        request(
+            "list_pipeline_jobs",
+            "GET",
+            "/projects/1/pipelines/999999/jobs",
+        ),
+        request(
+            "list_pipeline_jobs",
+            "GET",
+            format!("/projects/1/pipelines/{pipeline}/jobs"),
+        )
+        .token(Token::Job),
+        request(
+            "list_pipeline_bridges",
+            "GET",
+            format!("/projects/1/pipelines/{bridge_pipeline}/bridges"),
+        ),
+        request(
+            "list_pipeline_bridges",
+            "GET",
+            format!("/projects/1/pipelines/{bridge_pipeline}/bridges?scope=bogus"),
+        ),
+        request(
+            "list_pipeline_bridges",
+            "GET",
+            format!("/projects/1/pipelines/{bridge_pipeline}/bridges"),
+        )
+        .token(Token::Guest),
+        request("get_job_by_token", "GET", "/job").token(Token::Job),
+        request("get_job_by_token", "GET", "/job").token(Token::Root),
+        request("get_job_by_token", "GET", "/job")
+            .token(Token::Job)
+            .json("{not json"),
+        request("get_allowed_agents", "GET", "/job/allowed_agents").token(Token::Job),
+        request("get_allowed_agents", "GET", "/job/allowed_agents").token(Token::Root),
+        request("get_allowed_agents", "GET", "/job/allowed_agents")
+            .token(Token::Job)
+            .json("[[["),
+        request("get_job", "GET", format!("/projects/1/jobs/{build}")),
+        request("get_job", "GET", "/projects/1/jobs/abc"),
+        request("get_job", "GET", format!("/projects/1/jobs/{build}")).token(Token::Guest),
+        request(
+            "get_job_log",
+            "GET",
+            format!("/projects/1/jobs/{build}/trace"),
+        ),
+        request("get_job_log", "GET", "/projects/1/jobs/abc/trace"),
+        request(
+            "get_job_log",
+            "GET",
+            format!("/projects/1/jobs/{build}/trace"),
+        )
+        .token(Token::Guest),
+        request(
+            "cancel_job",
+            "POST",
+            format!("/projects/1/jobs/{pending}/cancel"),
+        ),
+        request(
+            "cancel_job",
+            "POST",
+            format!("/projects/1/jobs/{running}/cancel"),
+        )
+        .json(r#"{"force": "very"}"#),
+        request(
+            "cancel_job",
+            "POST",
+            format!("/projects/1/jobs/{running}/cancel"),
+        )
+        .token(Token::Reporter),
+        request(
+            "retry_job",
+            "POST",
+            format!("/projects/1/jobs/{failed}/retry"),
+        ),
+        request(
+            "retry_job",
+            "POST",
+            format!("/projects/1/jobs/{failed}/retry"),
+        ),
+        request("retry_job", "POST", "/projects/1/jobs/abc/retry"),
+        request(
+            "erase_job",
+            "POST",
+            format!("/projects/1/jobs/{erasable}/erase"),
+        ),
+        request(
+            "erase_job",
+            "POST",
+            format!("/projects/1/jobs/{erasable}/erase"),
+        ),
+        request("erase_job", "POST", "/projects/1/jobs/abc/erase"),
+        request(
+            "play_job",
+            "POST",
+            format!("/projects/1/jobs/{manual}/play"),
+        )
+        .json(r#"{"job_variables_attributes": [{"key": "K", "value": "v"}]}"#),
+        request(
+            "play_job",
+            "POST",
+            format!("/projects/1/jobs/{manual_bridge}/play"),
+        ),
+        request(
+            "play_job",
+            "POST",
+            format!("/projects/1/jobs/{manual}/play"),
+        ),
+        request(
+            "play_job",
+            "POST",
+            format!("/projects/1/jobs/{failed}/play"),
+        )
+        .token(Token::Reporter),
+    ];
+    // Every operation: unknown credentials, a project that is not there, a malformed path, and
+    // an instance throttle.
+    let every: [(&str, &str, String); 11] = [
+        ("list_project_jobs", "GET", "/projects/{p}/jobs".into()),
+        (
+            "list_pipeline_jobs",
+            "GET",
+            format!("/projects/{{p}}/pipelines/{pipeline}/jobs"),
+        ),
+        (
+            "list_pipeline_bridges",
+            "GET",
+            format!("/projects/{{p}}/pipelines/{bridge_pipeline}/bridges"),
+        ),
+        ("get_job_by_token", "GET", "/job?job_token={p}".into()),
+        (
+            "get_allowed_agents",
+            "GET",
+            "/job/allowed_agents?job_token={p}".into(),
+        ),
+        ("get_job", "GET", format!("/projects/{{p}}/jobs/{build}")),
+        (
+            "get_job_log",
+            "GET",
+            format!("/projects/{{p}}/jobs/{build}/trace"),
+        ),
+        (
+            "cancel_job",
+            "POST",
+            format!("/projects/{{p}}/jobs/{build}/cancel"),
+        ),
+        (
+            "retry_job",
+            "POST",
+            format!("/projects/{{p}}/jobs/{build}/retry"),
+        ),
+        (
+            "erase_job",
+            "POST",
+            format!("/projects/{{p}}/jobs/{build}/erase"),
+        ),
+        (
+            "play_job",
+            "POST",
+            format!("/projects/{{p}}/jobs/{build}/play"),
+        ),
+    ];
+    for (operation, method, path) in every {
+        let job_route = operation.starts_with("get_job_by") || operation == "get_allowed_agents";
+        let token = if job_route { Token::None } else { Token::Wrong };
+        let missing = if job_route { "glcbt-none" } else { "no%2Fsuch" };
+        requests.push(request(operation, method, path.replace("{p}", "1")).token(token));
+        requests.push(request(operation, method, path.replace("{p}", missing)));
+        requests.push(request(operation, method, path.replace("{p}", "1%00")));
+        requests.push(request(operation, method, path.replace("{p}", "1")).on(Server::Throttled));
+    }
+    requests
+}
+
+/// Records of the seeded data the requests name.
+#[derive(Clone, Copy)]
+struct Ids {
+    pipeline: i64,
+    bridge_pipeline: i64,
+    build: i64,
+    pending: i64,
+    running: i64,
+    failed: i64,
+    erasable: i64,
+    manual: i64,
+    manual_bridge: i64,
+}
+
+fn ids(sandbox: &Sandbox) -> Ids {
+    use gitlab_jobs_schema::JobStatus;
+    let token_job = sandbox.job_token();
+    sandbox.with_store(|store| {
+        let job = |wanted: &dyn Fn(&gitlab_jobs_sandbox::store::Job) -> bool| {
+            store
+                .jobs
+                .values()
+                .rev()
+                .find(|job| job.project_id == 1 && !job.archived && !job.retried && wanted(job))
+                .unwrap_or_else(|| panic!("the seeded data has such a job"))
+                .clone()
+        };
+        let build =
+            job(&|job| job.is_build() && job.status == JobStatus::Success && !job.log.is_empty());
+        Ids {
+            pipeline: build.pipeline_id,
+            bridge_pipeline: job(&|job| !job.is_build()).pipeline_id,
+            build: build.id,
+            pending: job(&|job| job.is_build() && job.status == JobStatus::Pending).id,
+            running: job(&|job| {
+                job.is_build()
+                    && job.status == JobStatus::Running
+                    && job.token().as_deref() != Some(token_job.as_str())
+            })
+            .id,
+            failed: job(&|job| job.is_build() && job.status == JobStatus::Failed).id,
+            erasable: job(&|job| {
+                job.is_build()
+                    && job.status == JobStatus::Success
+                    && !job.artifacts.is_empty()
+                    && job.id != build.id
+            })
+            .id,
+            manual: job(&|job| job.is_build() && job.status == JobStatus::Manual).id,
+            manual_bridge: job(&|job| !job.is_build() && job.status == JobStatus::Manual).id,
+        }
+    })
+}
+
+/// The response object the contract documents for this answer, with the schema of its media
+/// type, or why there is none.
+fn documented<'a>(
+    doc: &'a Value,
+    operation: &'a Operation,
+    status: &str,
+    media_type: &str,
+) -> Result<&'a Value, String> {
+    let response = operation.object["responses"]
+        .get(status)
+        .ok_or_else(|| format!("status {status} is not documented"))?;
+    spec::response(doc, response)["content"]
+        .get(media_type)
+        .map(|content| &content["schema"])
+        .ok_or_else(|| format!("{status} with {media_type} is not documented"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sandbox_answer_validates_against_both_renditions() {
+    let start =
+        |config: Config| async { Sandbox::start(config).await.expect("the sandbox starts") };
+    let plain = start(Config {
+        jobs_rate_limit: 0,
+        future_values: true,
+        ..Config::default()
+    })
+    .await;
+    let limited = start(Config {
+        jobs_rate_limit: 1,
+        ..Config::default()
+    })
+    .await;
+    let throttled = start(Config {
+        faults: Faults {
+            rate_limited: 1.0,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let doc_31 = spec::openapi_31();
+    let doc_30 = spec::openapi_30();
+    let (operations_31, operations_30) = (spec::operations(&doc_31), spec::operations(&doc_30));
+    let http = reqwest::Client::new();
+    let ids = ids(&plain);
+    let tokens = plain.config().tokens.clone();
+    let job_token = plain.job_token();
+    let mut failures = Vec::new();
+    let mut produced = BTreeSet::new();
+    for request in requests(&ids) {
+        let sandbox = match request.server {
+            Server::Plain => &plain,
+            Server::Limited => &limited,
+            Server::Throttled => &throttled,
+        };
+        let mut call = http.request(
+            request.method.parse().unwrap(),
+            format!("{}{}", sandbox.url(), request.path),
+        );
+        call = match request.token {
+            Token::None => call,
+            Token::Root => call.header("private-token", &tokens.root),
+            Token::Reporter => call.header("private-token", &tokens.reporter),
+            Token::Guest => call.header("private-token", &tokens.guest),
+            Token::Job => call.header("job-token", &job_token),
+            Token::Wrong => call.header("private-token", "glpat-wrong"),
+        };
+        if let Some((content_type, body)) = &request.body {
+            call = call
+                .header("content-type", *content_type)
+                .body(body.clone());
+        }
+        let answer = call.send().await.expect("the sandbox answers");
+        let status = answer.status().as_str().to_owned();
+        let media_type = answer
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.split(';').next().unwrap_or("").trim().to_owned())
+            .unwrap_or_default();
+        let text = answer.text().await.expect("a body");
+        let label = format!(
+            "{} {} {} -> {status}",
+            request.operation, request.method, request.path
+        );
+        let body = if media_type == "application/json" {
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{label}: {err}"))
+        } else {
+            Value::String(text)
+        };
+        produced.insert((request.operation.to_owned(), status.clone()));
+        for (rendition, doc, operations) in [
+            ("openapi.yaml", &doc_31, &operations_31),
+            ("openapi-3.0.yaml", &doc_30, &operations_30),
+        ] {
+            let operation = operations
+                .iter()
+                .find(|operation| operation.operation_id == request.operation)
+                .expect("the operation is in the contract");
+            let schema = match documented(doc, operation, &status, &media_type) {
+                Ok(schema) => schema,
+                Err(why) => {
+                    failures.push(format!("{label} ({rendition}): {why}"));
+                    continue;
+                }
+            };
+            let problems = if rendition == "openapi.yaml" {
+                errors(&validator(doc, schema), &body)
+            } else {
+                let strict = strict30::json_schema(doc, schema);
+                errors(
+                    &jsonschema::validator_for(&strict).expect("a valid schema"),
+                    &body,
+                )
+            };
+            failures.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("{label} ({rendition}): {p}")),
+            );
+        }
+    }
+    for operation in &operations_31 {
+        for status in operation.object["responses"].as_object().unwrap().keys() {
+            let id = operation.operation_id.as_str();
+            let excused = NOT_PRODUCED
+                .iter()
+                .any(|(op, s, _)| *op == id && s == status);
+            let seen = produced.contains(&(id.to_owned(), status.clone()));
+            if !seen && !excused {
+                failures.push(format!("{id} {status}: no request produced it; add one"));
+            }
+            if seen && excused {
+                failures.push(format!(
+                    "{id} {status} is produced now; remove it from NOT_PRODUCED"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "sandbox answers the contract does not describe:\n{}",
+        failures.join("\n")
+    );
+}

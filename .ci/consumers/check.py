@@ -29,6 +29,7 @@ from git_lab_jobs_api_client.models import (
     Bridge,
     ErrorBody,
     Job,
+    JobScope,
     JobVariableAttributes,
     KnownJobStatus,
     MessageBody,
@@ -104,7 +105,9 @@ check(
 check(json.dumps([job.to_dict() for job in by_offset]).count("sandbox_future_") >= 5, "and written back as sent")
 
 # scope[] goes out as GitLab reads it.
-scoped = list_project_jobs.sync_detailed("1", client=gitlab, scope=["failed", "canceled"], per_page=100).parsed
+scoped = list_project_jobs.sync_detailed(
+    "1", client=gitlab, scope=[JobScope.FAILED, JobScope.CANCELED], per_page=100
+).parsed
 check(scoped and {status_value(job.status) for job in scoped} <= {"failed", "canceled"}, "scope[] filters")
 
 # A pipeline's jobs and trigger jobs.
@@ -114,7 +117,9 @@ check(answer.parsed and answer.headers.get("x-total"), "a pipeline's jobs, with 
 bridges = [
     bridge
     for pipeline_id in pipeline_ids
-    for bridge in list_pipeline_bridges.sync_detailed("1", pipeline_id, client=gitlab, scope=["success", "manual"]).parsed
+    for bridge in list_pipeline_bridges.sync_detailed(
+        "1", pipeline_id, client=gitlab, scope=[JobScope.SUCCESS, JobScope.MANUAL]
+    ).parsed
 ]
 check(bridges and all(isinstance(b, Bridge) for b in bridges), "a pipeline's trigger jobs")
 
@@ -152,7 +157,7 @@ played = play_job.sync_detailed("1", manual_bridge.id, client=gitlab).parsed
 check(isinstance(played, Bridge), "play answers a Bridge")
 
 # GitLab's error bodies, each into its variant.
-answer = list_project_jobs.sync_detailed("1", client=gitlab, scope=["bogus"])
+answer = list_project_jobs.sync_detailed("1", client=gitlab, per_page=0)
 check(answer.status_code == 400 and isinstance(answer.parsed, ErrorBody), "400: ErrorBody")
 answer = get_job.sync_detailed("1", done.id, client=client("PLAIN_URL", "nope"))
 check(answer.status_code == 401 and isinstance(answer.parsed, MessageBody), "401: MessageBody")

@@ -177,7 +177,7 @@ async function main(): Promise<void> {
 
   // GitLab's error bodies, each as its variant.
   const { error: e400, response: r400 } = await gitlab.GET("/projects/{id}/jobs", {
-    params: { path: { id: "1" }, query: { "scope[]": ["bogus"] } },
+    params: { path: { id: "1" }, query: { per_page: 0 } },
   });
   check(r400.status === 400 && variant(e400) === "ErrorBody", "400: ErrorBody");
   const { error: text400, response: t400 } = await gitlab.GET("/projects/{id}/jobs", {

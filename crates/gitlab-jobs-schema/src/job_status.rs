@@ -40,8 +40,10 @@ open_enum! {
 open_enum! {
     /// A value of the `scope[]` filter of the job lists: the job statuses to return.
     ///
-    /// GitLab accepts the same thirteen values as a job's status and answers 400 for any other.
+    /// GitLab accepts the same thirteen values as a job's status and answers 400 for any other;
+    /// a newer GitLab may accept more.
     #[example = "pending"]
+    #[contract = closed]
     pub enum JobScope {
         /// Jobs created but not yet processed.
         Created = "created",

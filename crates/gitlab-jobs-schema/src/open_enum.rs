@@ -8,6 +8,17 @@
 //! in TypeScript, a struct of both in Go): a known value parses into the enum and an unknown
 //! one is kept as a string, where a plain `enum` would reject it and fail a whole page. Both
 //! alternatives are named components, because openapi-generator warns about an unnamed one.
+//!
+//! The forms weighed, tried with openapi-typescript 7.13, openapi-python-client 0.29 and
+//! openapi-generator 7.26 (Go):
+//!
+//! - `enum` alone: Python raises `ValueError` on an unknown value, Go's enum type refuses it.
+//! - `type: string` with `x-extensible-enum`: every generator accepts any string, but none shows
+//!   the values, nor do Redoc or the linters, which see a plain string.
+//! - `anyOf: [{enum}, {type: string}]`, inline: accepted everywhere, but openapi-generator warns
+//!   "Failed to get the schema name" for the unnamed alternatives.
+//! - `anyOf` of two named components: accepted everywhere, the known values keep their own
+//!   named enum type (autocompletion in Python and TypeScript), and no tool warns. Chosen.
 
 /// The component of "any other value" that every open enum allows beside its known values.
 #[cfg(any(feature = "openapi", feature = "json-schema"))]
@@ -21,11 +32,15 @@ pub(crate) const UNLISTED_DESCRIPTION: &str = "A value GitLab added after this c
 /// Declares an open string enum: the listed variants, plus `Other(String)` for any value GitLab
 /// sends that is not listed. Equality, ordering and hashing go by the wire string, so
 /// `Other("failed".into())` equals `Failed`. The OpenAPI and JSON schemas say
-/// `anyOf: [Known<Name>, UnlistedValue]` (see the module docs).
+/// `anyOf: [Known<Name>, UnlistedValue]` (see the module docs); with `#[contract = closed]`,
+/// for a value a client sends and GitLab validates, they list only the values GitLab accepts.
 macro_rules! open_enum {
+    (@closed) => { false };
+    (@closed closed) => { true };
     (
         $(#[doc = $doc:literal])*
         #[example = $example:literal]
+        $(#[contract = $contract:ident])?
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $variant_doc:literal])*
@@ -77,6 +92,22 @@ macro_rules! open_enum {
             /// The name of the component that lists the known values.
             #[cfg(any(feature = "openapi", feature = "json-schema"))]
             const KNOWN_NAME: &'static str = concat!("Known", stringify!($name));
+
+            /// Whether the contract lists only the known values: GitLab refuses any other.
+            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            const CLOSED_IN_CONTRACT: bool = open_enum!(@closed $($contract)?);
+
+            /// The closed form's description: its own docs and what each value means.
+            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            fn closed_description() -> String {
+                let mut text = $crate::wire::doc_to_description(&[$($doc),*]);
+                let known = Self::known_description();
+                if let Some((_, values)) = known.split_once('\n') {
+                    text.push_str("\n");
+                    text.push_str(values);
+                }
+                text
+            }
 
             /// What the open enum says: its own docs, and that other values come.
             #[cfg(any(feature = "openapi", feature = "json-schema"))]
@@ -194,7 +225,15 @@ macro_rules! open_enum {
         #[cfg(feature = "openapi")]
         impl ::utoipa::PartialSchema for $name {
             fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
-                use ::utoipa::openapi::schema::{AnyOfBuilder, Ref};
+                use ::utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Ref, SchemaType, Type};
+                if Self::CLOSED_IN_CONTRACT {
+                    return ObjectBuilder::new()
+                        .schema_type(SchemaType::new(Type::String))
+                        .enum_values(Some([$($value),+]))
+                        .description(Some(Self::closed_description()))
+                        .examples([$example])
+                        .into();
+                }
                 AnyOfBuilder::new()
                     .item(Ref::from_schema_name(Self::KNOWN_NAME))
                     .item(Ref::from_schema_name($crate::open_enum::UNLISTED))
@@ -213,6 +252,9 @@ macro_rules! open_enum {
                 )>,
             ) {
                 use ::utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+                if Self::CLOSED_IN_CONTRACT {
+                    return;
+                }
                 let known = ObjectBuilder::new()
                     .schema_type(SchemaType::new(Type::String))
                     .enum_values(Some([$($value),+]))
@@ -236,6 +278,14 @@ macro_rules! open_enum {
             }
 
             fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                if Self::CLOSED_IN_CONTRACT {
+                    return ::schemars::json_schema!({
+                        "description": Self::closed_description(),
+                        "type": "string",
+                        "enum": [$($value),+],
+                        "examples": [$example],
+                    });
+                }
                 let path = generator.settings().definitions_path.to_string();
                 let definitions = generator.definitions_mut();
                 definitions.insert(

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod client;
+mod compat;
+mod docs;
 mod downconvert;
 mod generate;
 mod yaml;
@@ -25,12 +27,33 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Compare the contract generated from the working tree with the blessed one at a
+    /// revision, and judge the change against openapi/CHANGELOG.md and the contract's version.
+    ///
+    /// Exit codes: 0 compatible, 3 incompatible (raise the major), 4 needs review, 1 could not
+    /// run.
+    Compat {
+        /// The revision whose committed contract is blessed; by default the merge base with
+        /// main, or on main the newest tag contract-v*.
+        #[arg(long)]
+        against: Option<String>,
+    },
+    /// Write one self-contained HTML reference of the contract (Redoc's standalone bundle and
+    /// the contract, inlined) to target/openapi-docs/reference.html; needs npm, and fetches
+    /// the pinned Redoc under target/ on first use.
+    Docs {
+        /// Where to write the page instead.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Gen { check } => generate::run(check),
+        Task::Compat { against } => compat::run(against).map(i32::from),
+        Task::Docs { out } => docs::run(out).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

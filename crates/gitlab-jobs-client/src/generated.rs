@@ -179,11 +179,13 @@ pub mod types {
 ///
 /// GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their logs, and look up the job behind a CI job token.
 ///
+/// This contract describes the Jobs API of GitLab 14.0 to 19.5, read from GitLab's source of 19.5 and its documentation from 14.x on; a parameter or operation newer than 14.0 says since when it exists. Its own version (`info.version`) is semantic: the major rises for a change that breaks a consumer, the minor for an addition; its changelog says what each version changed.
+///
 /// This document describes what GitLab sends, as GitLab's source does rather than only as its documentation shows: every key of every object, which keys are nullable, and which appear only under a condition (those are not in `required`). Enumerations list the values GitLab knows today; GitLab adds values over time, so treat an unlisted value as valid and unknown.
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 4
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -210,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "4"
+        "1.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -73,6 +73,8 @@ pub struct Config {
     /// Serve, on a few records, values GitLab may add tomorrow (see
     /// [`data::future`](crate::data::future)), so that a client can show it keeps them.
     pub future_values: bool,
+    /// The reference page `cargo xtask docs` built, served at `/docs`.
+    pub docs: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             faults: Faults::default(),
             jobs_rate_limit: 600,
             future_values: false,
+            docs: None,
         }
     }
 }

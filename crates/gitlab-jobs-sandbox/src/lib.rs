@@ -21,6 +21,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod contract;
 pub mod data;
 mod errors;
 mod faults;
@@ -105,7 +106,7 @@ impl std::fmt::Debug for App {
 }
 
 /// The routes of the API, with GitLab's answers to unknown paths and methods.
-fn api_router(app: App) -> Router {
+fn api_router(app: App, page: Option<String>) -> Router {
     let mut api = Router::new();
     for (method, path, handler) in routes::table().into_iter().chain(outside::table()) {
         let allow = HeaderValue::from_str(&if method == Method::GET {
@@ -125,6 +126,7 @@ fn api_router(app: App) -> Router {
     }
     Router::new()
         .nest("/api/v4", api)
+        .merge(contract::router(page))
         .fallback(|| async { Failure::no_route().into_response() })
         // The front has read the body, within the proxy's limit, before a handler sees it.
         .layer(axum::extract::DefaultBodyLimit::disable())
@@ -215,7 +217,13 @@ impl Sandbox {
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
         store.lock().expect("never poisoned").web_url = format!("http://{address}");
-        let router = api_router(app);
+        let page = match &config.docs {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|err| {
+                std::io::Error::new(err.kind(), format!("reading {}: {err}", path.display()))
+            })?),
+            None => None,
+        };
+        let router = api_router(app, page);
         tasks.push(tokio::spawn(async move {
             let _ = axum::serve(listener, router)
                 .with_graceful_shutdown(stopped)

@@ -63,6 +63,10 @@ struct Options {
     /// an artifact type, a pipeline source and a runner type, each named `sandbox_future_*`.
     #[arg(long)]
     future_values: bool,
+    /// The reference page to serve at /docs; by default the one `cargo xtask docs` wrote to
+    /// target/openapi-docs/reference.html, if it did.
+    #[arg(long)]
+    docs: Option<std::path::PathBuf>,
 }
 
 fn share(text: &str) -> Result<f64, String> {
@@ -102,11 +106,19 @@ async fn main() -> ExitCode {
         faults,
         jobs_rate_limit: options.jobs_rate_limit,
         future_values: options.future_values,
+        docs: options.docs.or_else(|| {
+            let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/openapi-docs/reference.html");
+            built.is_file().then_some(built)
+        }),
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
         Err(err) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {err}", options.port);
+            eprintln!(
+                "error: cannot start the sandbox on 127.0.0.1:{}: {err}",
+                options.port
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -140,6 +152,10 @@ async fn main() -> ExitCode {
     println!(
         "  JOB-TOKEN      {:<32} a running job of acme/platform/api",
         sandbox.job_token()
+    );
+    let origin = sandbox.url().trim_end_matches("/api/v4");
+    println!(
+        "  contract       {origin}/openapi.yaml, {origin}/openapi.json, reference {origin}/docs"
     );
     println!("Ctrl-C stops it.");
     let _ = tokio::signal::ctrl_c().await;

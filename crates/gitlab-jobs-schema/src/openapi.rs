@@ -11,9 +11,21 @@ use utoipa::{Modify, OpenApi, PartialSchema};
 
 use crate::paths;
 
+/// The version of the contract, `info.version`: semantic, and separate from the crates' and
+/// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
+/// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
+/// and `cargo xtask compat` checks that a change raised the right part.
+pub const CONTRACT_VERSION: &str = "1.0.0";
+
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
 logs, and look up the job behind a CI job token.
+
+This contract describes the Jobs API of GitLab 14.0 to 19.5, read from GitLab's source of \
+19.5 and its documentation from 14.x on; a parameter or operation newer than 14.0 says since \
+when it exists. Its own version (`info.version`) is semantic: the major rises for a change \
+that breaks a consumer, the minor for an addition; its changelog says what each version \
+changed.
 
 This document describes what GitLab sends, as GitLab's source does rather than only as its \
 documentation shows: every key of every object, which keys are nullable, and which appear only \
@@ -29,7 +41,7 @@ or `job_token`). A token with the `read_api` scope may only read.";
 #[openapi(
     info(
         title = "GitLab Jobs API",
-        version = "4",
+        version = CONTRACT_VERSION,
         description = DESCRIPTION,
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
         // The API is GitLab's: its documentation is where a reader goes with a question.

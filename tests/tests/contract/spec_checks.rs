@@ -700,3 +700,47 @@ fn the_readme_shows_the_client_example_as_it_compiles() {
         "README.md's client example differs from crates/gitlab-jobs-client/examples/failed_jobs.rs; copy the file into the README"
     );
 }
+
+/// `openapi/CHANGELOG.md` has an entry for every version, newest first, and the newest is the
+/// contract's `info.version`.
+#[test]
+fn the_changelog_names_the_contracts_version_first() {
+    let text = std::fs::read_to_string(workspace_root().join("openapi/CHANGELOG.md"))
+        .expect("openapi/CHANGELOG.md exists");
+    let versions: Vec<(u64, u64, u64)> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .map(|version| {
+            let parts: Vec<u64> = version
+                .trim()
+                .split('.')
+                .map(|part| {
+                    part.parse()
+                        .unwrap_or_else(|_| panic!("`## {version}` is no version"))
+                })
+                .collect();
+            let [major, minor, patch] = parts[..] else {
+                panic!("`## {version}` is not major.minor.patch");
+            };
+            (major, minor, patch)
+        })
+        .collect();
+    let current = spec::openapi_31()["info"]["version"]
+        .as_str()
+        .expect("info.version")
+        .to_owned();
+    let newest = versions.first().expect("the changelog has an entry");
+    assert_eq!(
+        format!("{}.{}.{}", newest.0, newest.1, newest.2),
+        current,
+        "the newest changelog entry must be info.version; add `## {current}` with what changed"
+    );
+    assert!(
+        versions.windows(2).all(|pair| pair[0] > pair[1]),
+        "changelog entries are not newest first: {versions:?}"
+    );
+    for section in text.split("\n## ").skip(1) {
+        let body = section.split_once('\n').map_or("", |(_, body)| body.trim());
+        assert!(!body.is_empty(), "an empty changelog entry: ## {section}");
+    }
+}

@@ -139,3 +139,60 @@ async fn a_pipeline_comes_with_its_status_and_user() {
         (404, &serde_json::json!({"message": "404 Not found"}))
     );
 }
+
+/// The sandbox serves the contract it answers by, and the reference page when it was built.
+#[tokio::test]
+async fn the_contract_and_its_page_are_served_beside_the_api() {
+    let sandbox = sandbox().await;
+    let origin = sandbox.url().trim_end_matches("/api/v4").to_owned();
+    let http = reqwest::Client::new();
+    let yaml = http
+        .get(format!("{origin}/openapi.yaml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(yaml.headers()["content-type"], "application/yaml");
+    let yaml = yaml.text().await.unwrap();
+    let published = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.yaml"),
+    )
+    .unwrap();
+    assert_eq!(yaml, published, "the published contract, as committed");
+    let json: Value = http
+        .get(format!("{origin}/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let from_yaml: Value = yaml_serde::from_str(&published).unwrap();
+    assert_eq!(json, from_yaml);
+    // Without a built page, /docs says how to build one and links the contract.
+    let page = http.get(format!("{origin}/docs")).send().await.unwrap();
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("cargo xtask docs") && page.contains("/openapi.yaml"),
+        "{page}"
+    );
+
+    let built = std::env::temp_dir().join(format!("reference-{}.html", std::process::id()));
+    std::fs::write(&built, "<!doctype html><title>reference</title>").unwrap();
+    let with_page = super::support::sandbox_with(gitlab_jobs_sandbox::Config {
+        docs: Some(built.clone()),
+        ..gitlab_jobs_sandbox::Config::default()
+    })
+    .await;
+    let origin = with_page.url().trim_end_matches("/api/v4");
+    let page = http
+        .get(format!("{origin}/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page, "<!doctype html><title>reference</title>");
+    std::fs::remove_file(built).unwrap();
+}

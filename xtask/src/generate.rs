@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use schemars::JsonSchema;
 use serde_json::Value;
-use utoipa::OpenApi;
 
 use gitlab_jobs_schema as models;
 
@@ -46,8 +45,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// The OpenAPI 3.1 document as JSON, straight from the schema crate.
 pub fn openapi_31() -> Result<Value> {
-    serde_json::to_value(models::openapi::ApiDoc::openapi())
-        .context("serializing the OpenAPI document")
+    models::openapi::document().map_err(anyhow::Error::msg)
 }
 
 /// Every generated file, and what the 3.0.3 rendition loses, each loss with its reason.
@@ -102,9 +100,7 @@ pub fn render() -> Result<Rendered> {
 /// GitLab) send.
 fn json_schemas() -> Result<Vec<Output>> {
     fn schema_for<T: JsonSchema>() -> Result<Output> {
-        let generator = schemars::generate::SchemaSettings::draft2020_12()
-            .for_serialize()
-            .into_generator();
+        let generator = models::wire::schema_generator("/$defs");
         let schema = generator.into_root_schema_for::<T>();
         let mut value = serde_json::to_value(&schema)?;
         let object = value

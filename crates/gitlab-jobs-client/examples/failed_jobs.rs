@@ -26,7 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for job in failed {
         // An unknown reason from a newer GitLab arrives as FailureReason::Other, never an error.
-        let reason = job.failure_reason.unwrap_or(FailureReason::UnknownFailure);
+        let reason = job
+            .failure_reason
+            .into_option()
+            .unwrap_or(FailureReason::UnknownFailure);
         println!("#{} {} failed: {reason}", job.id, job.name);
         if matches!(
             reason,

@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.0.0
+/// Version: 1.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.0.0"
+        "1.0.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -39,8 +39,8 @@ impl Failure {
             status,
             body: Body::Json(ApiError::Error(ErrorBody {
                 error: error.into(),
-                error_description: None,
-                scope: None,
+                error_description: Default::default(),
+                scope: Default::default(),
             })),
             headers: Vec::new(),
         }
@@ -57,11 +57,11 @@ impl Failure {
             status: StatusCode::FORBIDDEN,
             body: Body::Json(ApiError::Error(ErrorBody {
                 error: "insufficient_scope".into(),
-                error_description: Some(
-                    "The request requires higher privileges than provided by the access token."
-                        .into(),
-                ),
-                scope: Some("api".into()),
+                error_description: String::from(
+                    "The request requires higher privileges than provided by the access token.",
+                )
+                .into(),
+                scope: String::from("api").into(),
             })),
             headers: vec![(
                 HeaderName::from_static("www-authenticate"),

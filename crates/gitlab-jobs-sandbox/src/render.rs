@@ -1,9 +1,15 @@
 //! The store's records as GitLab renders them, in the schema crate's models.
 
 use gitlab_jobs_schema as models;
-use gitlab_jobs_schema::{ArtifactFileType, JobStatus, RunnerStatus};
+use gitlab_jobs_schema::{ArtifactFileType, JobStatus, RunnerStatus, SometimesSent, Timestamp};
+use std::collections::BTreeMap;
 
-use crate::store::{Job, Kind, Store, Time};
+use crate::store::{Job, Kind, Role, Store, Time};
+
+/// A store time as the models carry it.
+fn at(time: Time) -> Timestamp {
+    Timestamp(time)
+}
 
 /// Seconds between two times, as GitLab's `calculate_duration`.
 fn seconds(from: Time, to: Time) -> f64 {
@@ -18,29 +24,29 @@ pub fn user(store: &Store, id: i64) -> models::User {
         public_email: Some(String::new()),
         name: user.name.clone(),
         state: user.state.clone(),
-        locked: Some(false),
+        locked: false.into(),
         avatar_url: Some(format!(
             "https://secure.gravatar.com/avatar/{}?s=80&d=identicon",
             user.id
         )),
         web_url: format!("{}/{}", store.web_url, user.username),
-        created_at: Some(user.created_at),
+        created_at: at(user.created_at).into(),
         bio: Some(String::new()),
         location: Some(String::new()),
         linkedin: String::new(),
         twitter: String::new(),
-        discord: Some(String::new()),
+        discord: String::new().into(),
         website_url: String::new(),
-        github: Some(String::new()),
-        job_title: Some(String::new()),
-        pronouns: Some(None),
+        github: String::new().into(),
+        job_title: String::new().into(),
+        pronouns: None.into(),
         organization: Some(String::new()),
-        bot: Some(false),
-        work_information: Some(None),
-        followers: None,
-        following: None,
-        is_followed: None,
-        local_time: Some(None),
+        bot: false.into(),
+        work_information: None.into(),
+        followers: SometimesSent::ABSENT,
+        following: SometimesSent::ABSENT,
+        is_followed: SometimesSent::ABSENT,
+        local_time: None.into(),
     }
 }
 
@@ -49,10 +55,10 @@ pub fn user_basic(store: &Store, id: i64) -> models::UserBasic {
     models::UserBasic {
         id: user.id,
         username: user.username.clone(),
-        public_email: Some(Some(String::new())),
+        public_email: Some(String::new()).into(),
         name: user.name.clone(),
         state: user.state.clone(),
-        locked: Some(false),
+        locked: false.into(),
         avatar_url: Some(format!(
             "https://secure.gravatar.com/avatar/{}?s=80&d=identicon",
             user.id
@@ -66,22 +72,19 @@ fn commit(store: &Store, project_path: &str, sha: &str) -> Option<models::Commit
     Some(models::Commit {
         id: commit.sha.clone(),
         short_id: commit.sha[..8].to_owned(),
-        created_at: commit.created_at,
-        parent_ids: Some(commit.parent_ids.clone()),
+        created_at: at(commit.created_at),
+        parent_ids: commit.parent_ids.clone().into(),
         title: commit.title.clone(),
         message: commit.message.clone(),
         author_name: commit.author_name.clone(),
         author_email: commit.author_email.clone(),
-        authored_date: Some(commit.created_at),
-        committer_name: Some(commit.author_name.clone()),
-        committer_email: Some(commit.author_email.clone()),
-        committed_date: Some(commit.created_at),
-        trailers: Some(Default::default()),
-        extended_trailers: Some(Default::default()),
-        web_url: Some(format!(
-            "{}/{project_path}/-/commit/{}",
-            store.web_url, commit.sha
-        )),
+        authored_date: at(commit.created_at).into(),
+        committer_name: commit.author_name.clone().into(),
+        committer_email: commit.author_email.clone().into(),
+        committed_date: at(commit.created_at).into(),
+        trailers: BTreeMap::new().into(),
+        extended_trailers: BTreeMap::new().into(),
+        web_url: format!("{}/{project_path}/-/commit/{}", store.web_url, commit.sha).into(),
     })
 }
 
@@ -90,18 +93,19 @@ pub fn pipeline(store: &Store, id: i64) -> models::PipelineBasic {
     let project = &store.projects[&pipeline.project_id];
     models::PipelineBasic {
         id: pipeline.id,
-        iid: Some(pipeline.iid),
-        project_id: Some(pipeline.project_id),
+        iid: pipeline.iid.into(),
+        project_id: pipeline.project_id.into(),
         sha: pipeline.sha.clone(),
         r#ref: pipeline.r#ref.clone(),
         status: pipeline.status.clone(),
-        source: Some(Some(pipeline.source.clone())),
-        created_at: Some(pipeline.created_at),
-        updated_at: Some(pipeline.updated_at),
-        web_url: Some(format!(
+        source: Some(pipeline.source.clone()).into(),
+        created_at: at(pipeline.created_at).into(),
+        updated_at: at(pipeline.updated_at).into(),
+        web_url: format!(
             "{}/{}/-/pipelines/{}",
             store.web_url, project.path_with_namespace, pipeline.id
-        )),
+        )
+        .into(),
     }
 }
 
@@ -112,19 +116,19 @@ fn runner(store: &Store, id: i64) -> models::Runner {
         description: Some(runner.description.clone()),
         ip_address: None,
         active: !runner.paused,
-        paused: Some(runner.paused),
+        paused: runner.paused.into(),
         is_shared: runner.runner_type == gitlab_jobs_schema::RunnerType::InstanceType,
-        runner_type: Some(runner.runner_type.clone()),
+        runner_type: runner.runner_type.clone().into(),
         name: runner.name.clone(),
         online: true,
-        created_by: runner.created_by.map(|user_id| user_basic(store, user_id)),
-        created_at: Some(runner.created_at),
+        created_by: SometimesSent(runner.created_by.map(|user_id| user_basic(store, user_id))),
+        created_at: at(runner.created_at).into(),
         status: if runner.paused {
             RunnerStatus::Paused
         } else {
             RunnerStatus::Online
         },
-        job_execution_status: Some(gitlab_jobs_schema::JobExecutionStatus::Idle),
+        job_execution_status: gitlab_jobs_schema::JobExecutionStatus::Idle.into(),
     }
 }
 
@@ -137,11 +141,11 @@ fn runner_manager(store: &Store, id: i64) -> models::RunnerManager {
         revision: Some(manager.revision.clone()),
         platform: Some(manager.platform.clone()),
         architecture: Some(manager.architecture.clone()),
-        created_at: Some(manager.created_at),
-        contacted_at: Some(manager.contacted_at),
+        created_at: Some(at(manager.created_at)),
+        contacted_at: Some(at(manager.contacted_at)),
         ip_address: Some(manager.ip_address.clone()),
         status: gitlab_jobs_schema::RunnerManagerStatus::Online,
-        job_execution_status: Some(gitlab_jobs_schema::JobExecutionStatus::Idle),
+        job_execution_status: gitlab_jobs_schema::JobExecutionStatus::Idle.into(),
     }
 }
 
@@ -197,32 +201,33 @@ pub fn job(store: &Store, job: &Job, now: Time) -> models::Job {
         tag: pipeline.tag,
         coverage: job.coverage,
         allow_failure: job.allow_failure,
-        created_at: job.created_at,
-        started_at: job.started_at,
-        finished_at: job.finished_at,
-        erased_at: Some(job.erased_at),
+        created_at: at(job.created_at),
+        started_at: job.started_at.map(at),
+        finished_at: job.finished_at.map(at),
+        erased_at: job.erased_at.map(at).into(),
         duration: basic.duration,
-        queued_duration: Some(basic.queued_duration),
+        queued_duration: basic.queued_duration.into(),
         user: basic.user,
         commit: basic.commit,
-        pipeline: Some(basic.pipeline),
-        failure_reason: failure_reason(job),
+        pipeline: basic.pipeline.into(),
+        failure_reason: SometimesSent(failure_reason(job)),
         web_url: basic.web_url,
-        project: Some(basic.project),
-        artifacts_file: archive
-            .filter(|_| unexpired)
-            .map(|archive| models::JobArtifactsFile {
+        project: basic.project.into(),
+        artifacts_file: SometimesSent(archive.filter(|_| unexpired).map(|archive| {
+            models::JobArtifactsFile {
                 filename: archive.filename.clone(),
                 size: archive.size,
-            }),
+            }
+        })),
         artifacts: job.artifacts.clone(),
         runner: job.runner_id.map(|id| runner(store, id)),
-        runner_manager: job
-            .is_build()
-            .then(|| job.runner_manager_id.map(|id| runner_manager(store, id))),
-        artifacts_expire_at: Some(job.artifacts_expire_at),
-        archived: Some(job.archived),
-        tag_list: Some(job.tag_list.clone()),
+        runner_manager: SometimesSent(
+            job.is_build()
+                .then(|| job.runner_manager_id.map(|id| runner_manager(store, id))),
+        ),
+        artifacts_expire_at: job.artifacts_expire_at.map(at).into(),
+        archived: job.archived.into(),
+        tag_list: job.tag_list.clone().into(),
     }
 }
 
@@ -245,18 +250,18 @@ pub fn bridge(store: &Store, job: &Job, now: Time) -> models::Bridge {
         tag: pipeline.tag,
         coverage: None,
         allow_failure: job.allow_failure,
-        created_at: job.created_at,
-        started_at: job.started_at,
-        finished_at: job.finished_at,
-        erased_at: Some(job.erased_at),
+        created_at: at(job.created_at),
+        started_at: job.started_at.map(at),
+        finished_at: job.finished_at.map(at),
+        erased_at: job.erased_at.map(at).into(),
         duration: basic.duration,
-        queued_duration: Some(basic.queued_duration),
+        queued_duration: basic.queued_duration.into(),
         user: basic.user,
         commit: basic.commit,
-        pipeline: basic.pipeline,
-        failure_reason: failure_reason(job),
+        pipeline: basic.pipeline.into(),
+        failure_reason: SometimesSent(failure_reason(job)),
         web_url: basic.web_url,
-        project: Some(basic.project),
+        project: basic.project.into(),
         downstream_pipeline: downstream.map(|id| self::pipeline(store, id)),
     }
 }
@@ -268,4 +273,66 @@ fn failure_reason(job: &Job) -> Option<gitlab_jobs_schema::FailureReason> {
             .clone()
             .unwrap_or(gitlab_jobs_schema::FailureReason::UnknownFailure)
     })
+}
+
+/// What `GET /job/allowed_agents` answers for a job (`Ci::JobAllowedAgentsEntity` and its
+/// parts): the agents authorized for the job's project, and who runs it with which roles, up to
+/// the `highest` role the job's user has in the project.
+pub fn allowed_agents(store: &Store, job: &Job, highest: Role) -> models::AllowedAgents {
+    let project = &store.projects[&job.project_id];
+    let user_id = job.user_id.unwrap_or(crate::data::users::ROOT);
+    let user = &store.users[&user_id];
+    let agents = store
+        .agents
+        .iter()
+        .filter(|agent| agent.authorized_project_ids.contains(&project.id))
+        .map(|agent| {
+            let config = &store.projects[&agent.config_project_id];
+            models::AllowedAgent {
+                id: agent.id,
+                config_project: models::AgentConfigProject {
+                    id: config.id,
+                    description: config.description.clone(),
+                    name: config.name.clone(),
+                    name_with_namespace: config.name_with_namespace.clone(),
+                    path: config.path.clone(),
+                    path_with_namespace: config.path_with_namespace.clone(),
+                    created_at: at(config.created_at),
+                },
+                configuration: agent.configuration.clone().into(),
+            }
+        })
+        .collect();
+    models::AllowedAgents {
+        allowed_agents: agents,
+        job: models::AllowedAgentsJob { id: job.id },
+        pipeline: models::AllowedAgentsPipeline {
+            id: job.pipeline_id,
+        },
+        project: models::AllowedAgentsProject {
+            id: project.id,
+            groups: project
+                .group_ids
+                .iter()
+                .map(|&id| models::AllowedAgentsGroup { id })
+                .collect::<Vec<_>>()
+                .into(),
+        },
+        user: models::AllowedAgentsUser {
+            id: user.id,
+            username: user.username.clone(),
+            roles_in_project: Role::ALL
+                .iter()
+                .filter(|role| **role <= highest)
+                .map(|role| models::ProjectRole::from(role.name()))
+                .collect::<Vec<_>>()
+                .into(),
+        },
+        environment: SometimesSent(job.environment.as_ref().map(|(tier, slug)| {
+            models::AllowedAgentsEnvironment {
+                tier: tier.clone(),
+                slug: slug.clone(),
+            }
+        })),
+    }
 }

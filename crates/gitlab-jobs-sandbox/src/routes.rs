@@ -292,67 +292,10 @@ async fn get_allowed_agents(
     let store = app.store();
     let job_id = token_job(&store, &headers, &query)?;
     let job = &store.jobs[&job_id];
-    let project = &store.projects[&job.project_id];
-    let user_id = job.user_id.unwrap_or(crate::data::users::ROOT);
-    let user = &store.users[&user_id];
     let highest = Caller::Job { job_id }
-        .role(&store, project)
+        .role(&store, &store.projects[&job.project_id])
         .unwrap_or(Role::Guest);
-    let agents = store
-        .agents
-        .iter()
-        .filter(|agent| agent.authorized_project_ids.contains(&project.id))
-        .map(|agent| {
-            let config = &store.projects[&agent.config_project_id];
-            models::AllowedAgent {
-                id: agent.id,
-                config_project: models::AgentConfigProject {
-                    id: config.id,
-                    description: config.description.clone(),
-                    name: config.name.clone(),
-                    name_with_namespace: config.name_with_namespace.clone(),
-                    path: config.path.clone(),
-                    path_with_namespace: config.path_with_namespace.clone(),
-                    created_at: config.created_at,
-                },
-                configuration: Some(agent.configuration.clone()),
-            }
-        })
-        .collect();
-    let answer = models::AllowedAgents {
-        allowed_agents: agents,
-        job: models::AllowedAgentsJob { id: job.id },
-        pipeline: models::AllowedAgentsPipeline {
-            id: job.pipeline_id,
-        },
-        project: models::AllowedAgentsProject {
-            id: project.id,
-            groups: Some(
-                project
-                    .group_ids
-                    .iter()
-                    .map(|&id| models::AllowedAgentsGroup { id })
-                    .collect(),
-            ),
-        },
-        user: models::AllowedAgentsUser {
-            id: user.id,
-            username: user.username.clone(),
-            roles_in_project: Some(
-                Role::ALL
-                    .iter()
-                    .filter(|role| **role <= highest)
-                    .map(|role| models::ProjectRole::from(role.name()))
-                    .collect(),
-            ),
-        },
-        environment: job.environment.as_ref().map(|(tier, slug)| {
-            models::AllowedAgentsEnvironment {
-                tier: tier.clone(),
-                slug: slug.clone(),
-            }
-        }),
-    };
+    let answer = render::allowed_agents(&store, job, highest);
     Ok(json(StatusCode::OK, &answer, HeaderMap::new()))
 }
 

@@ -1,10 +1,10 @@
 //! The answer of `GET /job/allowed_agents`, which GitLab builds inline in `API::Ci::Jobs`.
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use crate::{AlwaysSent, SometimesSent, Timestamp};
+
 use crate::open_enum::open_enum;
-use crate::wire::timestamp as ts;
 
 /// The GitLab agents for Kubernetes that a CI job may use, with the job, pipeline, project and
 /// user they were resolved for.
@@ -13,13 +13,11 @@ use crate::wire::timestamp as ts;
 /// and leaves out `configuration` and `environment`; GitLab sends `user` with `id`, `username`
 /// and `roles_in_project`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::get_allowed_agents))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::get_allowed_agents())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::get_allowed_agents()))]
 pub struct AllowedAgents {
     /// The agents whose CI access configuration includes the job's project or one of its groups.
     pub allowed_agents: Vec<AllowedAgent>,
@@ -32,21 +30,17 @@ pub struct AllowedAgents {
     /// The user who runs the job.
     pub user: AllowedAgentsUser,
     /// The job's environment; only when the job deploys to one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "AllowedAgentsEnvironment"))]
-    pub environment: Option<AllowedAgentsEnvironment>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub environment: SometimesSent<AllowedAgentsEnvironment>,
 }
 
 /// An agent the job may use (`API::Entities::Clusters::Agents::Authorizations::CiAccess`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(crate::examples::allowed_agent)))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(
-    example = crate::examples::allowed_agent(),
-    transform = crate::schema::always_sent(&["configuration"]),
-))]
+#[cfg_attr(
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agent())
+)]
 pub struct AllowedAgent {
     /// ID of the agent.
     pub id: i64,
@@ -54,29 +48,21 @@ pub struct AllowedAgent {
     pub config_project: AgentConfigProject,
     /// The `ci_access` entry of the agent's configuration that authorizes this project or
     /// group, as written in the agent's `config.yaml`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
-    #[cfg_attr(
-        feature = "json-schema",
-        schemars(with = "serde_json::Map<String, serde_json::Value>")
-    )]
-    pub configuration: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub configuration: AlwaysSent<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The project holding an agent's configuration (`API::Entities::ProjectIdentity`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::agent_config_project))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::agent_config_project())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::agent_config_project()))]
 pub struct AgentConfigProject {
     /// ID of the project.
     pub id: i64,
     /// Description of the project.
-    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub description: Option<String>,
     /// Name of the project.
     pub name: String,
@@ -87,19 +73,16 @@ pub struct AgentConfigProject {
     /// Full path of the project, such as `group/project`.
     pub path_with_namespace: String,
     /// When the project was created.
-    #[serde(serialize_with = "ts::serialize", deserialize_with = "ts::deserialize")]
-    pub created_at: DateTime<FixedOffset>,
+    pub created_at: Timestamp,
 }
 
 /// The job that owns the CI job token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_job))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_job())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::allowed_agents_job()))]
 pub struct AllowedAgentsJob {
     /// ID of the job.
     pub id: i64,
@@ -107,13 +90,11 @@ pub struct AllowedAgentsJob {
 
 /// The pipeline of the job that owns the CI job token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_pipeline))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_pipeline())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::allowed_agents_pipeline()))]
 pub struct AllowedAgentsPipeline {
     /// ID of the pipeline.
     pub id: i64,
@@ -121,36 +102,27 @@ pub struct AllowedAgentsPipeline {
 
 /// The project of the job that owns the CI job token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_project))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_project())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(
-    example = crate::examples::allowed_agents_project(),
-    transform = crate::schema::always_sent(&["groups"]),
-))]
 pub struct AllowedAgentsProject {
     /// ID of the project.
     pub id: i64,
     /// The project's group and all its ancestor groups; `[]` for a project in a user's
     /// namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Vec<AllowedAgentsGroup>"))]
-    pub groups: Option<Vec<AllowedAgentsGroup>>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub groups: AlwaysSent<Vec<AllowedAgentsGroup>>,
 }
 
 /// A group the job's project belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_group))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_group())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::allowed_agents_group()))]
 pub struct AllowedAgentsGroup {
     /// ID of the group.
     pub id: i64,
@@ -158,37 +130,28 @@ pub struct AllowedAgentsGroup {
 
 /// The user who runs the job, with their roles in the job's project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_user))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_user())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(
-    example = crate::examples::allowed_agents_user(),
-    transform = crate::schema::always_sent(&["roles_in_project"]),
-))]
 pub struct AllowedAgentsUser {
     /// ID of the user.
     pub id: i64,
     /// Username of the user.
     pub username: String,
     /// Every role at or below the user's highest role in the project, lowest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Vec<ProjectRole>"))]
-    pub roles_in_project: Option<Vec<ProjectRole>>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub roles_in_project: AlwaysSent<Vec<ProjectRole>>,
 }
 
 /// The environment the job deploys to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::allowed_agents_environment))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::allowed_agents_environment())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::allowed_agents_environment()))]
 pub struct AllowedAgentsEnvironment {
     /// Deployment tier of the environment.
     pub tier: EnvironmentTier,

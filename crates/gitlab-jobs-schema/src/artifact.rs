@@ -6,10 +6,11 @@ use crate::open_enum::open_enum;
 
 /// One artifact file of a job: the archive, its metadata, the log, or a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(crate::examples::job_artifact)))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::job_artifact()))]
+#[cfg_attr(
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::job_artifact())
+)]
 pub struct JobArtifact {
     /// What the file holds: `archive`, `metadata`, `trace` (the log) or a report type.
     pub file_type: ArtifactFileType,

@@ -5,13 +5,11 @@ use serde::{Deserialize, Serialize};
 /// The job's artifacts archive. GitLab keeps this key for backward compatibility: `artifacts`
 /// lists every artifact file, including the archive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::job_artifacts_file))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::job_artifacts_file())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::job_artifacts_file()))]
 pub struct JobArtifactsFile {
     /// File name of the archive, usually `artifacts.zip`.
     pub filename: String,

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::SometimesSent;
+
 /// An error body from GitLab. Which shape comes back depends on where the error was raised, not
 /// on the status:
 ///
@@ -85,44 +87,6 @@ impl<'de> Deserialize<'de> for ApiError {
     }
 }
 
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for ApiError {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::ToSchema;
-        use utoipa::openapi::schema::{OneOfBuilder, Ref};
-        // The rate-limit body first: generators that try each alternative in turn without
-        // checking types (openapi-python-client) would read its `message` object as a
-        // `MessageBody`'s string.
-        OneOfBuilder::new()
-            .item(Ref::from_schema_name(RateLimitBody::name()))
-            .item(Ref::from_schema_name(MessageBody::name()))
-            .item(Ref::from_schema_name(ErrorBody::name()))
-            .description(Some(
-                "An error body from GitLab. The shape depends on where the error was raised: \
-                 `{\"message\": string}` for most errors, `{\"message\": {\"error\": string}}` \
-                 for a rate limit, and `{\"error\": string}` for a rejected parameter, a refused \
-                 pagination or a bad OAuth token.",
-            ))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for ApiError {
-    fn schemas(
-        schemas: &mut Vec<(
-            String,
-            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-        )>,
-    ) {
-        use utoipa::PartialSchema;
-        schemas.push((MessageBody::name().into(), MessageBody::schema()));
-        schemas.push((RateLimitBody::name().into(), RateLimitBody::schema()));
-        schemas.push((ErrorBody::name().into(), ErrorBody::schema()));
-        RateLimitBody::schemas(schemas);
-    }
-}
-
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ApiError {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -130,9 +94,15 @@ impl schemars::JsonSchema for ApiError {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The rate-limit body first: generators that try each alternative in turn without
+        // checking types (openapi-python-client) would read its `message` object as a
+        // `MessageBody`'s string.
         schemars::json_schema!({
-            "description": "An error body from GitLab: `{\"message\": string}`, \
-                            `{\"message\": {\"error\": string}}` or `{\"error\": string}`.",
+            "description": "An error body from GitLab. The shape depends on where the error was \
+                            raised: `{\"message\": string}` for most errors, \
+                            `{\"message\": {\"error\": string}}` for a rate limit, and \
+                            `{\"error\": string}` for a rejected parameter, a refused \
+                            pagination or a bad OAuth token.",
             "oneOf": [
                 generator.subschema_for::<RateLimitBody>(),
                 generator.subschema_for::<MessageBody>(),
@@ -145,13 +115,7 @@ impl schemars::JsonSchema for ApiError {
 /// The most common error body: the status and a reason, such as `404 Project Not Found`,
 /// `404 Not found`, `403 Forbidden - Job is not retryable` or `400 Bad request - Unplayable Job`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({"message": "404 Project Not Found"}))))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(
-    feature = "json-schema",
-    schemars(example = serde_json::json!({"message": "404 Project Not Found"}))
-)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema), schemars(example = serde_json::json!({"message": "404 Project Not Found"})))]
 pub struct MessageBody {
     /// The status and the reason.
     pub message: String,
@@ -159,12 +123,7 @@ pub struct MessageBody {
 
 /// The body of a 429 from GitLab's application rate limits: `message` is an object here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({
-    "message": {"error": "This endpoint has been requested too many times. Try again later."}
-}))))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema), schemars(example = serde_json::json!({
     "message": {"error": "This endpoint has been requested too many times. Try again later."}
 })))]
 pub struct RateLimitBody {
@@ -174,12 +133,7 @@ pub struct RateLimitBody {
 
 /// The reason inside a rate-limit body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({
-    "error": "This endpoint has been requested too many times. Try again later."
-}))))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema), schemars(example = serde_json::json!({
     "error": "This endpoint has been requested too many times. Try again later."
 })))]
 pub struct RateLimitMessage {
@@ -191,14 +145,7 @@ pub struct RateLimitMessage {
 /// refused pagination (`Keyset pagination is not yet available for this type of request`), or
 /// an OAuth error (`invalid_token`, `insufficient_scope`) with a description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(examples(json!({
-    "error": "insufficient_scope",
-    "error_description": "The request requires higher privileges than provided by the access token.",
-    "scope": "api"
-}))))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = serde_json::json!({
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema), schemars(example = serde_json::json!({
     "error": "insufficient_scope",
     "error_description": "The request requires higher privileges than provided by the access token.",
     "scope": "api"
@@ -207,15 +154,11 @@ pub struct ErrorBody {
     /// The reason, or the OAuth error code.
     pub error: String,
     /// What went wrong with the token; OAuth errors only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
-    pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub error_description: SometimesSent<String>,
     /// The token scope the request needs, such as `api`; `insufficient_scope` errors only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(nullable = false))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
-    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::wire::absent")]
+    pub scope: SometimesSent<String>,
 }
 
 #[cfg(test)]
@@ -243,7 +186,9 @@ mod tests {
         let scope = parse(
             r#"{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api"}"#,
         );
-        assert!(matches!(&scope, ApiError::Error(ErrorBody { scope: Some(s), .. }) if s == "api"));
+        assert!(
+            matches!(&scope, ApiError::Error(ErrorBody { scope, .. }) if scope.as_deref() == Some("api"))
+        );
         assert_eq!(
             parse(r#"{"error":"scope does not have a valid value"}"#).reason(),
             Some("scope does not have a valid value")

@@ -9,8 +9,11 @@ use crate::{Bridge, Job};
 /// `downstream_pipeline` key, and a job never has it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(transform = exactly_one)
+)]
 pub enum JobOrBridge {
     // The alternatives carry no doc comments: beside a `$ref` a description turns each into an
     // unnamed `allOf` in the 3.0.3 rendition, which openapi-generator warns about. The
@@ -32,6 +35,15 @@ impl<'de> Deserialize<'de> for JobOrBridge {
                 .map(|job| JobOrBridge::Job(Box::new(job)))
                 .map_err(D::Error::custom)
         }
+    }
+}
+
+/// schemars says `anyOf` for an untagged enum; a payload here is exactly one of the two, and
+/// `oneOf` says so to generators, which type it as a union of exactly those two.
+#[cfg(feature = "json-schema")]
+fn exactly_one(schema: &mut schemars::Schema) {
+    if let Some(alternatives) = schema.remove("anyOf") {
+        schema.insert("oneOf".into(), alternatives);
     }
 }
 

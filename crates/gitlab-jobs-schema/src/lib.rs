@@ -1,21 +1,25 @@
 //! Models of GitLab's REST Jobs API (v4): what its eleven operations send and receive.
 //!
 //! The types follow what GitLab's source sends, key by key, and read whatever GitLab, older
-//! instances and GitLab's own documentation send:
+//! instances and GitLab's own documentation send. A field says how GitLab sends it by its type
+//! (see [`wire`]):
 //!
-//! - a key GitLab sends only under a condition (`failure_reason`, `artifacts_file`,
-//!   `runner_manager`, ...) is an `Option` that stays absent when it was absent;
-//! - a key GitLab always sends but older instances or the documentation's examples leave out is
-//!   an `Option` too, and the OpenAPI contract still marks it required;
-//! - a nullable key that may also be absent is an `Option<Option<T>>`: `None` when absent,
-//!   `Some(None)` for `null`;
+//! - `T` or `Option<T>`: a key GitLab always sends, `Option` when it may be `null`;
+//! - [`AlwaysSent<T>`]: a key GitLab always sends but older instances or the documentation's
+//!   examples leave out; the contract marks it required, and a payload without it still reads;
+//! - [`SometimesSent<T>`]: a key GitLab sends only under a condition (`failure_reason`,
+//!   `artifacts_file`, `runner_manager`, ...); absent stays absent on a round trip. With
+//!   `T = Option<U>`, the three states absent, `null` and a value are kept apart;
+//! - [`Timestamp`]: a time that keeps its offset and serializes as GitLab writes it, with
+//!   milliseconds;
 //! - enums are open: a value GitLab adds later parses into `Other(String)` and serializes back
-//!   unchanged;
-//! - timestamps keep their offset and serialize as GitLab writes them, with milliseconds.
+//!   unchanged.
 //!
-//! Features: `openapi` adds `utoipa::ToSchema` derives, the `#[utoipa::path]` operations and
-//! [`openapi::ApiDoc`]; `json-schema` adds `schemars::JsonSchema` derives. Without them the
-//! crate needs only serde, serde_json and chrono.
+//! Features: `json-schema` derives `schemars::JsonSchema` for every model, the one source of
+//! the contract's schemas; `openapi` adds the `#[utoipa::path]` operations and
+//! [`openapi::document`], which builds the OpenAPI document from them and those schemas (the
+//! module says why each library has its role). Without them the crate needs only serde,
+//! serde_json and chrono.
 
 mod allowed_agents;
 mod artifact;
@@ -25,6 +29,7 @@ mod commit;
 mod error;
 mod failure_reason;
 mod job;
+mod job_basic;
 mod job_or_bridge;
 mod job_project;
 mod job_status;
@@ -34,12 +39,11 @@ mod project_id;
 mod requests;
 mod runner;
 mod runner_manager;
-mod schema;
 mod user;
 mod user_basic;
-mod wire;
+pub mod wire;
 
-#[cfg(any(feature = "openapi", feature = "json-schema"))]
+#[cfg(feature = "json-schema")]
 pub mod examples;
 
 pub use allowed_agents::{
@@ -64,6 +68,7 @@ pub use runner::{JobExecutionStatus, Runner, RunnerStatus, RunnerType};
 pub use runner_manager::{RunnerManager, RunnerManagerStatus};
 pub use user::User;
 pub use user_basic::{UserBasic, UserState};
+pub use wire::{AlwaysSent, SometimesSent, Timestamp};
 
 #[cfg(feature = "openapi")]
 pub mod openapi;

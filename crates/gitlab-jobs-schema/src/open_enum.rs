@@ -21,11 +21,11 @@
 //!   named enum type (autocompletion in Python and TypeScript), and no tool warns. Chosen.
 
 /// The component of "any other value" that every open enum allows beside its known values.
-#[cfg(any(feature = "openapi", feature = "json-schema"))]
+#[cfg(feature = "json-schema")]
 pub const UNLISTED: &str = "UnlistedValue";
 
 /// What `UnlistedValue` says.
-#[cfg(any(feature = "openapi", feature = "json-schema"))]
+#[cfg(feature = "json-schema")]
 pub(crate) const UNLISTED_DESCRIPTION: &str = "A value GitLab added after this contract was \
     written: valid, and unknown to it. Keep it as it came.";
 
@@ -90,15 +90,15 @@ macro_rules! open_enum {
             }
 
             /// The name of the component that lists the known values.
-            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            #[cfg(feature = "json-schema")]
             const KNOWN_NAME: &'static str = concat!("Known", stringify!($name));
 
             /// Whether the contract lists only the known values: GitLab refuses any other.
-            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            #[cfg(feature = "json-schema")]
             const CLOSED_IN_CONTRACT: bool = open_enum!(@closed $($contract)?);
 
             /// The closed form's description: its own docs and what each value means.
-            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            #[cfg(feature = "json-schema")]
             fn closed_description() -> String {
                 let mut text = $crate::wire::doc_to_description(&[$($doc),*]);
                 let known = Self::known_description();
@@ -110,7 +110,7 @@ macro_rules! open_enum {
             }
 
             /// What the open enum says: its own docs, and that other values come.
-            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            #[cfg(feature = "json-schema")]
             fn schema_description() -> String {
                 let mut text = $crate::wire::doc_to_description(&[$($doc),*]);
                 text.push_str(&format!(
@@ -122,7 +122,7 @@ macro_rules! open_enum {
             }
 
             /// What the closed enum of known values says: each value and its meaning.
-            #[cfg(any(feature = "openapi", feature = "json-schema"))]
+            #[cfg(feature = "json-schema")]
             fn known_description() -> String {
                 let mut text = format!(
                     "The values of `{}` that GitLab is known to send.",
@@ -219,55 +219,6 @@ macro_rules! open_enum {
                 }
 
                 deserializer.deserialize_str(ValueVisitor)
-            }
-        }
-
-        #[cfg(feature = "openapi")]
-        impl ::utoipa::PartialSchema for $name {
-            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
-                use ::utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Ref, SchemaType, Type};
-                if Self::CLOSED_IN_CONTRACT {
-                    return ObjectBuilder::new()
-                        .schema_type(SchemaType::new(Type::String))
-                        .enum_values(Some([$($value),+]))
-                        .description(Some(Self::closed_description()))
-                        .examples([$example])
-                        .into();
-                }
-                AnyOfBuilder::new()
-                    .item(Ref::from_schema_name(Self::KNOWN_NAME))
-                    .item(Ref::from_schema_name($crate::open_enum::UNLISTED))
-                    .description(Some(Self::schema_description()))
-                    .examples([$example])
-                    .into()
-            }
-        }
-
-        #[cfg(feature = "openapi")]
-        impl ::utoipa::ToSchema for $name {
-            fn schemas(
-                schemas: &mut Vec<(
-                    String,
-                    ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema>,
-                )>,
-            ) {
-                use ::utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-                if Self::CLOSED_IN_CONTRACT {
-                    return;
-                }
-                let known = ObjectBuilder::new()
-                    .schema_type(SchemaType::new(Type::String))
-                    .enum_values(Some([$($value),+]))
-                    .description(Some(Self::known_description()))
-                    .examples([$example])
-                    .into();
-                let unlisted = ObjectBuilder::new()
-                    .schema_type(SchemaType::new(Type::String))
-                    .description(Some($crate::open_enum::UNLISTED_DESCRIPTION))
-                    .examples(["some_value_added_later"])
-                    .into();
-                schemas.push((Self::KNOWN_NAME.into(), known));
-                schemas.push(($crate::open_enum::UNLISTED.into(), unlisted));
             }
         }
 

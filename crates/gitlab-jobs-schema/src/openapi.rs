@@ -1,21 +1,141 @@
-//! The root of the OpenAPI document.
+//! The OpenAPI document: the operations and the document's frame from utoipa, the models'
+//! schemas from schemars.
+//!
+//! Each tool does what it does best, and each fact is said once. The models derive only
+//! `schemars::JsonSchema`: schemars reads serde's own attributes (`rename`, `skip_serializing_if`,
+//! `default`, `untagged`), so the schema follows what serde sends without a second annotation,
+//! and its JSON Schema 2020-12 output is already what OpenAPI 3.1 embeds (`type: [string, null]`,
+//! `examples`, `const`). utoipa's schema derive needs its own attribute for most of that
+//! (`schema(required)`, `nullable`, `value_type`), which is how the two had drifted apart in this
+//! crate before. utoipa keeps what schemars has no notion of: `#[utoipa::path]` operations with
+//! their parameters, responses, headers and security, and the document around them.
+//!
+//! [`document`] joins the two: utoipa's document refers to each model by name, and the
+//! components are what schemars generates for those names, with `/components/schemas` as the
+//! place of definitions. The per-model JSON Schemas come from the same generator
+//! ([`crate::wire::schema_generator`]), so the two renditions cannot disagree.
 
 #![cfg(feature = "openapi")]
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Ref, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, Required, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi, PartialSchema};
 
 use crate::paths;
 
+/// Where the OpenAPI document keeps named schemas.
+const COMPONENTS: &str = "/components/schemas";
+
+/// Lets utoipa's operations refer to models by their schemars name: to utoipa each is a named
+/// schema it does not generate (`$ref` only), and [`document`] supplies the schemas. Every
+/// type an operation, parameter or body names is listed here once; [`document`] fails if the
+/// document refers to a schema that is not generated.
+macro_rules! components {
+    ($($ty:ty),+ $(,)?) => {
+        $(
+            impl PartialSchema for $ty {
+                fn schema() -> RefOr<Schema> {
+                    Ref::from_schema_name(<$ty as schemars::JsonSchema>::schema_name()).into()
+                }
+            }
+
+            impl utoipa::ToSchema for $ty {
+                fn name() -> Cow<'static, str> {
+                    <$ty as schemars::JsonSchema>::schema_name()
+                }
+            }
+        )+
+
+        /// The schemas of the document: what schemars generates for every type the operations
+        /// name, and for the types those refer to, by name.
+        fn component_schemas() -> BTreeMap<String, Value> {
+            let mut generator = crate::wire::schema_generator(COMPONENTS);
+            $(generator.subschema_for::<$ty>();)+
+            generator.take_definitions(true).into_iter().collect()
+        }
+    };
+}
+
+components!(
+    crate::AllowedAgents,
+    crate::ApiError,
+    crate::Bridge,
+    crate::CancelJobRequest,
+    crate::Job,
+    crate::JobOrBridge,
+    crate::JobScope,
+    crate::PlayJobRequest,
+    crate::ProjectId,
+    crate::params::KeysetOrderBy,
+    crate::params::PaginationMode,
+    crate::params::SortDirection,
+);
+
+/// The OpenAPI 3.1 document of the Jobs API, as JSON: [`ApiDoc`]'s operations with the models'
+/// schemas as its components.
+///
+/// Fails, naming them, if an operation refers to a schema that is not generated (a type missing
+/// from the list of components in this module).
+pub fn document() -> Result<Value, String> {
+    let mut document = serde_json::to_value(ApiDoc::openapi())
+        .map_err(|err| format!("serializing the OpenAPI document: {err}"))?;
+    let schemas = component_schemas();
+    let mut missing: Vec<String> = Vec::new();
+    collect_refs(&document, &mut |name| {
+        if !schemas.contains_key(name) && !missing.iter().any(|known| known == name) {
+            missing.push(name.to_owned());
+        }
+    });
+    if !missing.is_empty() {
+        return Err(format!(
+            "the operations refer to schemas that are not generated: {}; add their types to \
+             `components!` in crates/gitlab-jobs-schema/src/openapi.rs",
+            missing.join(", ")
+        ));
+    }
+    let components = document
+        .get_mut("components")
+        .and_then(Value::as_object_mut)
+        .ok_or("the OpenAPI document has no components")?;
+    components.insert(
+        "schemas".into(),
+        Value::Object(schemas.into_iter().collect()),
+    );
+    Ok(document)
+}
+
+/// Calls `found` with the name of every `#/components/schemas/` reference in `value`.
+fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
+    match value {
+        Value::Object(object) => {
+            for (key, value) in object {
+                if key == "$ref"
+                    && let Some(name) = value
+                        .as_str()
+                        .and_then(|target| target.strip_prefix("#/components/schemas/"))
+                {
+                    found(name);
+                }
+                collect_refs(value, found);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, found)),
+        _ => {}
+    }
+}
+
 /// The version of the contract, `info.version`: semantic, and separate from the crates' and
 /// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
 /// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
 /// and `cargo xtask compat` checks that a change raised the right part.
-pub const CONTRACT_VERSION: &str = "1.0.0";
+pub const CONTRACT_VERSION: &str = "1.0.1";
 
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
@@ -36,7 +156,8 @@ Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), a
 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` \
 or `job_token`). A token with the `read_api` scope may only read.";
 
-/// The OpenAPI document of the Jobs API.
+/// The operations of the Jobs API and the document around them; [`document`] adds the models'
+/// schemas.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
@@ -67,14 +188,6 @@ or `job_token`). A token with the `read_api` scope may only read.";
         paths::erase_job,
         paths::play_job,
     ),
-    // Schemas only parameters use; utoipa registers the others from the bodies.
-    components(schemas(
-        crate::ProjectId,
-        crate::JobScope,
-        crate::params::PaginationMode,
-        crate::params::KeysetOrderBy,
-        crate::params::SortDirection,
-    )),
     modifiers(&SecuritySchemes, &OptionalBodies, &AnswersOfEveryRoute),
 )]
 pub struct ApiDoc;

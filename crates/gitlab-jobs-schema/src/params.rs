@@ -1,8 +1,11 @@
 //! Path and query parameters of the operations, for the OpenAPI document.
+//!
+//! The variants of the one-value enums here carry `//` comments, not docs: schemars would turn
+//! a documented variant into a `oneOf` of constants, where a plain `enum` reads better.
 
 #![cfg(feature = "openapi")]
 
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::{JobScope, ProjectId};
 
@@ -96,28 +99,28 @@ pub struct KeysetPagination {
 }
 
 /// How a list is paginated, when not by offset.
-#[derive(Debug, Clone, Copy, ToSchema)]
+#[derive(Debug, Clone, Copy, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[schema(examples("keyset"))]
+#[schemars(example = &"keyset")]
 pub enum PaginationMode {
-    /// By cursor (`Link: <...cursor=...>; rel="next"`).
+    // By cursor (`Link: <...cursor=...>; rel="next"`).
     Keyset,
 }
 
 /// What keyset pagination orders by.
-#[derive(Debug, Clone, Copy, ToSchema)]
+#[derive(Debug, Clone, Copy, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[schema(examples("id"))]
+#[schemars(example = &"id")]
 pub enum KeysetOrderBy {
-    /// The job ID.
+    // The job ID.
     Id,
 }
 
 /// The direction keyset pagination orders in.
-#[derive(Debug, Clone, Copy, ToSchema)]
+#[derive(Debug, Clone, Copy, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[schema(examples("desc"))]
+#[schemars(example = &"desc")]
 pub enum SortDirection {
-    /// Descending: newest jobs first.
+    // Descending: newest jobs first.
     Desc,
 }

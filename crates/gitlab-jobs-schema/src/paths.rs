@@ -12,6 +12,64 @@ use crate::{AllowedAgents, ApiError, Bridge, CancelJobRequest, Job, JobOrBridge,
 /// The tag of every operation.
 pub const JOBS_TAG: &str = "jobs";
 
+/// An operation on one job of a project, `/projects/{id}/jobs/{job_id}…`: it takes the job's
+/// path, answers 401 and 404 alike, and accepts a personal, project or group access token or
+/// an OAuth token, but not a CI job token. The operation adds its own responses.
+macro_rules! job_operation {
+    (
+        $(#[doc = $doc:literal])*
+        $method:ident $path:literal,
+        $(request_body($($body:tt)*),)?
+        responses($($response:tt)*),
+        fn $name:ident;
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            $method,
+            path = $path,
+            tag = JOBS_TAG,
+            params(JobPath),
+            $(request_body($($body)*),)?
+            responses(
+                $($response)*
+                (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+                    body = ApiError, example = json!({"message": "401 Unauthorized"})),
+                (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
+                    body = ApiError, example = json!({"message": "404 Not found"})),
+            ),
+            security(("private_token" = []), ("bearer" = [])),
+        )]
+        pub fn $name() {}
+    };
+}
+
+/// An operation that answers about the job owning the CI job token it is called with,
+/// `/job…`: only a job token works, and any other credential is a 404.
+macro_rules! job_token_operation {
+    (
+        $(#[doc = $doc:literal])*
+        $method:ident $path:literal,
+        responses($($response:tt)*),
+        fn $name:ident;
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            $method,
+            path = $path,
+            tag = JOBS_TAG,
+            responses(
+                $($response)*
+                (status = 401, description = "No token, an invalid token, or the token of a job that is not running.",
+                    body = ApiError, example = json!({"message": "401 Unauthorized"})),
+                (status = 404, description = "The request was authenticated with something other than a job token.",
+                    body = ApiError, example = json!({"message": "404 Job Not Found"})),
+            ),
+            security(("job_token" = []), ("job_token_query" = []), ("bearer" = [])),
+        )]
+        pub fn $name() {}
+    };
+}
+
 /// List the jobs of a project
 ///
 /// Returns the project's jobs, newest first, optionally filtered by status (`scope[]`) and by
@@ -126,188 +184,131 @@ pub fn list_pipeline_jobs() {}
 )]
 pub fn list_pipeline_bridges() {}
 
-/// Get the job of a CI job token
-///
-/// Returns the running job that owns the CI job token the request is authenticated with
-/// (GitLab 13.10 and later). Only a job token works here: send it as `JOB-TOKEN`, as the
-/// `job_token` query parameter, or as `Authorization: Bearer`, from the job's own script.
-#[utoipa::path(
-    get,
-    path = "/job",
-    tag = JOBS_TAG,
+job_token_operation! {
+    /// Get the job of a CI job token
+    ///
+    /// Returns the running job that owns the CI job token the request is authenticated with
+    /// (GitLab 13.10 and later). Only a job token works here: send it as `JOB-TOKEN`, as the
+    /// `job_token` query parameter, or as `Authorization: Bearer`, from the job's own script.
+    get "/job",
     responses(
         (status = 200, description = "The job that owns the token.",
             body = Job, example = json!(crate::examples::get_job_by_token())),
-        (status = 401, description = "No token, an invalid token, or the token of a job that is not running.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
-        (status = 404, description = "The request was authenticated with something other than a job token.",
-            body = ApiError, example = json!({"message": "404 Job Not Found"})),
     ),
-    security(("job_token" = []), ("job_token_query" = []), ("bearer" = [])),
-)]
-pub fn get_job_by_token() {}
+    fn get_job_by_token;
+}
 
-/// Get the agents a CI job token may use
-///
-/// Returns the GitLab agents for Kubernetes that the job owning the CI job token is allowed to
-/// use, with the job, pipeline, project and user the access was resolved for (GitLab 13.11
-/// and later). Only a job token works here, as for the job token's job.
-#[utoipa::path(
-    get,
-    path = "/job/allowed_agents",
-    tag = JOBS_TAG,
+job_token_operation! {
+    /// Get the agents a CI job token may use
+    ///
+    /// Returns the GitLab agents for Kubernetes that the job owning the CI job token is allowed to
+    /// use, with the job, pipeline, project and user the access was resolved for (GitLab 13.11
+    /// and later). Only a job token works here, as for the job token's job.
+    get "/job/allowed_agents",
     responses(
         (status = 200, description = "The allowed agents and the context they were resolved for.",
             body = AllowedAgents, example = json!(crate::examples::get_allowed_agents())),
-        (status = 401, description = "No token, an invalid token, or the token of a job that is not running.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
-        (status = 404, description = "The request was authenticated with something other than a job token.",
-            body = ApiError, example = json!({"message": "404 Job Not Found"})),
     ),
-    security(("job_token" = []), ("job_token_query" = []), ("bearer" = [])),
-)]
-pub fn get_allowed_agents() {}
+    fn get_allowed_agents;
+}
 
-/// Get a job
-///
-/// Returns one job of a project. Trigger jobs are not found here: list the pipeline's bridges
-/// instead.
-#[utoipa::path(
-    get,
-    path = "/projects/{id}/jobs/{job_id}",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Get a job
+    ///
+    /// Returns one job of a project. Trigger jobs are not found here: list the pipeline's bridges
+    /// instead.
+    get "/projects/{id}/jobs/{job_id}",
     responses(
         (status = 200, description = "The job.", body = Job, example = json!(crate::examples::get_job())),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not read the project's jobs.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn get_job() {}
+    fn get_job;
+}
 
-/// Get a job's log
-///
-/// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
-/// body when there is none. A running job's log grows between requests. Some installations
-/// answer with a redirect to object storage: follow it without sending the token along.
-#[utoipa::path(
-    get,
-    path = "/projects/{id}/jobs/{job_id}/trace",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Get a job's log
+    ///
+    /// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
+    /// body when there is none. A running job's log grows between requests. Some installations
+    /// answer with a redirect to object storage: follow it without sending the token along.
+    get "/projects/{id}/jobs/{job_id}/trace",
     responses(
         (status = 200, description = "The log, as raw bytes (usually UTF-8 with ANSI color codes).",
             body = String, content_type = "text/plain",
             example = json!("Running with gitlab-runner 16.11.1 (535ced5f)\n  on docker-auto-scale s_89e5e995\n$ bundle exec rubocop\nJob succeeded\n")),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not read the log, such as a guest when debug logging is on.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn get_job_log() {}
+    fn get_job_log;
+}
 
-/// Cancel a job
-///
-/// Cancels a job and returns it. A job that cannot be canceled (it already finished, say) is
-/// not an error: it comes back unchanged. A job in `canceling` stops at once with `force`.
-#[utoipa::path(
-    post,
-    path = "/projects/{id}/jobs/{job_id}/cancel",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Cancel a job
+    ///
+    /// Cancels a job and returns it. A job that cannot be canceled (it already finished, say) is
+    /// not an error: it comes back unchanged. A job in `canceling` stops at once with `force`.
+    post "/projects/{id}/jobs/{job_id}/cancel",
     request_body(content = CancelJobRequest, description = "Optional; `{}` or no body cancels normally."),
     responses(
         (status = 201, description = "The job, canceled or, if it could not be, unchanged.",
             body = Job, example = json!(crate::examples::cancel_job())),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not cancel the job, or `force` without the Maintainer role.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn cancel_job() {}
+    fn cancel_job;
+}
 
-/// Retry a job
-///
-/// Creates a new job that runs the given one again, and returns the new job (usually
-/// `pending`). The old job is then marked as retried. Trigger jobs can be retried too; GitLab
-/// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
-/// a user may retry jobs of one project (a 429 with a JSON body).
-#[utoipa::path(
-    post,
-    path = "/projects/{id}/jobs/{job_id}/retry",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Retry a job
+    ///
+    /// Creates a new job that runs the given one again, and returns the new job (usually
+    /// `pending`). The old job is then marked as retried. Trigger jobs can be retried too; GitLab
+    /// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
+    /// a user may retry jobs of one project (a 429 with a JSON body).
+    post "/projects/{id}/jobs/{job_id}/retry",
     responses(
         (status = 201, description = "The new job.", body = Job, example = json!(crate::examples::retry_job())),
         (status = 400, description = "GitLab could not retry the job.",
             body = ApiError, example = json!({"message": "400 Bad request - Job is not retryable"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The job cannot be retried (it is archived, say) or the user may not retry it.",
             body = ApiError, example = json!({"message": "403 Forbidden - Job is not retryable"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn retry_job() {}
+    fn retry_job;
+}
 
-/// Erase a job
-///
-/// Deletes the job's artifacts and log, and returns the job with `erased_at` set. A Developer
-/// may erase only their own jobs; archived jobs cannot be erased.
-#[utoipa::path(
-    post,
-    path = "/projects/{id}/jobs/{job_id}/erase",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Erase a job
+    ///
+    /// Deletes the job's artifacts and log, and returns the job with `erased_at` set. A Developer
+    /// may erase only their own jobs; archived jobs cannot be erased.
+    post "/projects/{id}/jobs/{job_id}/erase",
     responses(
         (status = 201, description = "The erased job.", body = Job, example = json!(crate::examples::erase_job())),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The job cannot be erased (it is not finished or archived, say) or the user may not erase it.",
             body = ApiError, example = json!({"message": "403 Forbidden - Job is not erasable!"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
         (status = 409, description = "The project's storage statistics are being recalculated; try again later.",
             body = ApiError, example = json!({"message": "Action temporarily disabled. The project this pipeline belongs to is undergoing stats refresh."})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn erase_job() {}
+    fn erase_job;
+}
 
-/// Run a manual job
-///
-/// Starts a job that waits to be started by hand (status `manual`), optionally with variables
-/// for this run (GitLab 14.9 and later), and returns it. The answer is a trigger job when the
-/// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
-/// JSON body).
-#[utoipa::path(
-    post,
-    path = "/projects/{id}/jobs/{job_id}/play",
-    tag = JOBS_TAG,
-    params(JobPath),
+job_operation! {
+    /// Run a manual job
+    ///
+    /// Starts a job that waits to be started by hand (status `manual`), optionally with variables
+    /// for this run (GitLab 14.9 and later), and returns it. The answer is a trigger job when the
+    /// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
+    /// JSON body).
+    post "/projects/{id}/jobs/{job_id}/play",
     request_body(content = PlayJobRequest, description = "Optional; `{}` or no body plays the job without extra variables.",
         example = json!(crate::examples::play_job_request())),
     responses(
@@ -315,13 +316,8 @@ pub fn erase_job() {}
             body = JobOrBridge, example = json!(crate::examples::play_job())),
         (status = 400, description = "The job is not a manual job, or a variable lacks its `key` or `value`.",
             body = ApiError, example = json!({"message": "400 Bad request - Unplayable Job"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
         (status = 403, description = "The user may not run the job, such as a Reporter, or the job's environment is protected.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 404, description = "The project or the job does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
     ),
-    security(("private_token" = []), ("bearer" = [])),
-)]
-pub fn play_job() {}
+    fn play_job;
+}

@@ -70,27 +70,11 @@ impl FromStr for ProjectId {
 /// What the contract says of a project reference: a string, which is what every language
 /// puts in a URL path. An integer-or-string `oneOf` made wrapper types in Go and `Any` in
 /// Python; the Rust client keeps this enum.
-#[cfg(any(feature = "openapi", feature = "json-schema"))]
+#[cfg(feature = "json-schema")]
 const DESCRIPTION: &str = "ID or full path of a project, such as `42` or \
     `group/subgroup/project`; GitLab reads a value of digits only as an ID. In a URL path the \
     full path is URL-encoded (`group%2Fsubgroup%2Fproject`): clients that encode path \
     parameters take it raw.";
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for ProjectId {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .description(Some(DESCRIPTION))
-            .examples(["1"])
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for ProjectId {}
 
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ProjectId {

@@ -6,13 +6,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every key is optional: an empty body (`{}`) plays the job with the variables it already has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::play_job_request))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::play_job_request())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::play_job_request()))]
 pub struct PlayJobRequest {
     /// Variables to set for this run of the job (GitLab 14.9 and later). Left out when empty;
     /// GitLab reads `null` as none.
@@ -21,7 +19,6 @@ pub struct PlayJobRequest {
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "crate::wire::null_as_empty"
     )]
-    #[cfg_attr(feature = "openapi", schema(nullable = true))]
     #[cfg_attr(
         feature = "json-schema",
         schemars(with = "Option<Vec<JobVariableAttributes>>")
@@ -31,13 +28,11 @@ pub struct PlayJobRequest {
 
 /// A variable to set when playing a manual job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::job_variable_attributes))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::job_variable_attributes())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::job_variable_attributes()))]
 pub struct JobVariableAttributes {
     /// Name of the variable; GitLab answers 400 when it is missing.
     pub key: String,
@@ -59,13 +54,11 @@ impl JobVariableAttributes {
 ///
 /// Every key is optional: an empty body (`{}`) asks for a normal cancellation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
-    feature = "openapi",
-    schema(examples(crate::examples::cancel_job_request))
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(example = crate::examples::cancel_job_request())
 )]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(example = crate::examples::cancel_job_request()))]
 pub struct CancelJobRequest {
     /// Stop a job that is already `canceling` at once, without waiting for its `after_script`.
     /// Needs the Maintainer role. GitLab reads `null` as `false`.

@@ -1,112 +1,321 @@
-//! How GitLab writes values that serde's defaults would write differently.
+//! How GitLab writes values, as types: a timestamp, and keys that GitLab always sends or
+//! sends only sometimes. A model's field says what it is by its type, and needs no serde
+//! attribute but `#[serde(default, skip_serializing_if = "crate::wire::absent")]` on a key that
+//! may be absent.
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// Timestamps as GitLab renders them (`Time#iso8601(3)`): milliseconds, `Z` for UTC and the
-/// original offset otherwise, so `2015-12-24T16:51:14.000+01:00` survives a round trip byte for
-/// byte. Any RFC 3339 timestamp is accepted on input.
-pub(crate) mod timestamp {
-    use super::*;
+/// A time as GitLab writes it (`Time#iso8601(3)`): milliseconds, `Z` for UTC and the original
+/// offset otherwise, so `2015-12-24T16:51:14.000+01:00` survives a round trip byte for byte.
+/// Any RFC 3339 time is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
 
-    pub(crate) fn serialize<S: Serializer>(
-        value: &DateTime<FixedOffset>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&value.to_rfc3339_opts(SecondsFormat::Millis, true))
-    }
+impl Deref for Timestamp {
+    type Target = DateTime<FixedOffset>;
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DateTime<FixedOffset>, D::Error> {
-        deserializer.deserialize_str(TimestampVisitor)
-    }
-
-    struct TimestampVisitor;
-
-    impl Visitor<'_> for TimestampVisitor {
-        type Value = DateTime<FixedOffset>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an RFC 3339 timestamp")
-        }
-
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            DateTime::parse_from_rfc3339(value)
-                .map_err(|err| E::custom(format_args!("invalid timestamp {value:?}: {err}")))
-        }
-    }
-
-    /// A timestamp that GitLab sends as `null` when it is not set.
-    pub(crate) mod option {
-        use super::*;
-
-        pub(crate) fn serialize<S: Serializer>(
-            value: &Option<DateTime<FixedOffset>>,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match value {
-                Some(value) => super::serialize(value, serializer),
-                None => serializer.serialize_none(),
-            }
-        }
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-            #[derive(Deserialize)]
-            struct Wrapped(#[serde(deserialize_with = "super::deserialize")] DateTime<FixedOffset>);
-            Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(value)| value))
-        }
-    }
-
-    /// A nullable timestamp whose key may also be absent: see [`super::double_option`].
-    pub(crate) mod double_option {
-        use super::*;
-
-        pub(crate) fn serialize<S: Serializer>(
-            value: &Option<Option<DateTime<FixedOffset>>>,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match value {
-                Some(inner) => super::option::serialize(inner, serializer),
-                None => serializer.serialize_none(),
-            }
-        }
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<Option<DateTime<FixedOffset>>>, D::Error> {
-            super::option::deserialize(deserializer).map(Some)
-        }
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
-/// A nullable key that may also be absent, as `Option<Option<T>>`: `None` when the key is absent,
-/// `Some(None)` for `null`, `Some(Some(value))` otherwise. Fields using it pair it with
-/// `#[serde(default, skip_serializing_if = "Option::is_none")]`, so an absent key stays absent
-/// and a `null` stays `null` on a round trip.
-pub(crate) mod double_option {
-    use super::*;
+impl From<DateTime<FixedOffset>> for Timestamp {
+    fn from(time: DateTime<FixedOffset>) -> Self {
+        Timestamp(time)
+    }
+}
 
-    pub(crate) fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
+impl From<Timestamp> for DateTime<FixedOffset> {
+    fn from(time: Timestamp) -> Self {
+        time.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = chrono::ParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DateTime::parse_from_rfc3339(text).map(Timestamp)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TimestampVisitor;
+
+        impl Visitor<'_> for TimestampVisitor {
+            type Value = Timestamp;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Timestamp, E> {
+                value
+                    .parse()
+                    .map_err(|err| E::custom(format_args!("invalid timestamp {value:?}: {err}")))
+            }
+        }
+
+        deserializer.deserialize_str(TimestampVisitor)
+    }
+}
+
+#[cfg(feature = "json-schema")]
+impl schemars::JsonSchema for Timestamp {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date-time"})
+    }
+}
+
+/// A key that may be absent, read and written as serde's `default` and `skip_serializing_if`
+/// see it: see [`absent`].
+pub trait MaybeAbsent {
+    /// Whether the key was absent.
+    fn is_absent(&self) -> bool;
+}
+
+/// For `#[serde(default, skip_serializing_if = "crate::wire::absent")]`: a key that was absent
+/// stays absent on a round trip.
+pub fn absent<T: MaybeAbsent>(value: &T) -> bool {
+    value.is_absent()
+}
+
+macro_rules! presence {
+    ($(#[doc = $doc:literal])* $name:ident, $marker:expr) => {
+        $(#[doc = $doc])*
+        ///
+        /// It reads like the `Option` it holds (`.is_some()`, `.as_ref()`, `.as_deref()`), and
+        /// `None` means the key was absent. For a nullable key, `T` is itself an `Option`: the
+        /// three states absent, `null` and a value are `None`, `Some(None)` and `Some(Some(_))`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name<T>(pub Option<T>);
+
+        impl<T> $name<T> {
+            /// The key, absent.
+            pub const ABSENT: Self = $name(None);
+
+            /// The value, `None` if the key was absent.
+            pub fn into_option(self) -> Option<T> {
+                self.0
+            }
+        }
+
+        impl<T> Default for $name<T> {
+            fn default() -> Self {
+                $name(None)
+            }
+        }
+
+        impl<T> Deref for $name<T> {
+            type Target = Option<T>;
+
+            fn deref(&self) -> &Option<T> {
+                &self.0
+            }
+        }
+
+        impl<T> DerefMut for $name<T> {
+            fn deref_mut(&mut self) -> &mut Option<T> {
+                &mut self.0
+            }
+        }
+
+        impl<T> From<T> for $name<T> {
+            fn from(value: T) -> Self {
+                $name(Some(value))
+            }
+        }
+
+        impl<T> From<$name<T>> for Option<T> {
+            fn from(value: $name<T>) -> Self {
+                value.0
+            }
+        }
+
+        impl<T: PartialEq> PartialEq<Option<T>> for $name<T> {
+            fn eq(&self, other: &Option<T>) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl<T> MaybeAbsent for $name<T> {
+            fn is_absent(&self) -> bool {
+                self.0.is_none()
+            }
+        }
+
+        impl<T: Serialize> Serialize for $name<T> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match &self.0 {
+                    Some(value) => value.serialize(serializer),
+                    // Only when the field lacks `skip_serializing_if = "crate::wire::absent"`.
+                    None => serializer.serialize_none(),
+                }
+            }
+        }
+
+        impl<'de, T: Deserialize<'de>> Deserialize<'de> for $name<T> {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                T::deserialize(deserializer).map(|value| $name(Some(value)))
+            }
+        }
+
+        #[cfg(feature = "json-schema")]
+        impl<T: schemars::JsonSchema> schemars::JsonSchema for $name<T> {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                format!(concat!(stringify!($name), "_{}"), T::schema_name()).into()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = generator.subschema_for::<T>();
+                if let Some(marker) = $marker {
+                    schema.insert(marker.into(), true.into());
+                }
+                schema
+            }
+        }
+    };
+}
+
+/// The marker `AlwaysSent` leaves on a property's schema, which [`ContractRequired`] turns
+/// into `required`: schemars calls any key serde may skip optional.
+#[cfg(feature = "json-schema")]
+const ALWAYS_SENT: &str = "x-gitlab-always-sent";
+
+presence!(
+    /// A key GitLab always sends, that older instances or the documentation's examples may leave
+    /// out. The contract requires it; the Rust type reads a payload without it.
+    AlwaysSent,
+    Some(ALWAYS_SENT)
+);
+
+presence!(
+    /// A key GitLab sends only under a condition, such as `failure_reason` only for a failed job.
+    /// The contract does not require it.
+    SometimesSent,
+    None::<&str>
+);
+
+/// A schemars transform, part of every schema generator of the contract: the properties
+/// [`AlwaysSent`] marked join `required`, in the order of the properties, and each schema
+/// starts with its type and description.
+#[cfg(feature = "json-schema")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContractRequired;
+
+#[cfg(feature = "json-schema")]
+impl schemars::transform::Transform for ContractRequired {
+    fn transform(&mut self, schema: &mut schemars::Schema) {
+        schemars::transform::transform_subschemas(self, schema);
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        lead_with_what_it_is(object);
+        let Some(properties) = object
+            .get_mut("properties")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            return;
+        };
+        let mut marked = Vec::new();
+        for (name, property) in properties.iter_mut() {
+            if let Some(property) = property.as_object_mut()
+                && property.remove(ALWAYS_SENT).is_some()
+            {
+                marked.push(name.clone());
+            }
+        }
+        if marked.is_empty() {
+            return;
+        }
+        let names: Vec<String> = properties.keys().cloned().collect();
+        let already: Vec<String> = object
+            .get("required")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| name.as_str().map(str::to_owned))
+            .collect();
+        let required: Vec<serde_json::Value> = names
+            .into_iter()
+            .filter(|name| already.contains(name) || marked.contains(name))
+            .map(serde_json::Value::from)
+            .collect();
+        object.insert("required".into(), serde_json::Value::Array(required));
+    }
+}
+
+/// Orders a schema's keys for a reader of the YAML: what it is and its description first, then
+/// its keys, its other keywords, and its examples last (schemars writes the description and
+/// examples first, then the schema).
+#[cfg(feature = "json-schema")]
+fn lead_with_what_it_is(object: &mut serde_json::Map<String, serde_json::Value>) {
+    const LEADING: [&str; 11] = [
+        "$schema",
+        "title",
+        "type",
+        "format",
+        "items",
+        "$ref",
+        "anyOf",
+        "oneOf",
+        "description",
+        "required",
+        "properties",
+    ];
+    let mut rest = std::mem::take(object);
+    for key in LEADING {
+        if let Some(value) = rest.remove(key) {
+            object.insert(key.to_owned(), value);
         }
     }
-
-    pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
+    let examples = rest.remove("examples");
+    object.append(&mut rest);
+    if let Some(examples) = examples {
+        object.insert("examples".into(), examples);
     }
+}
+
+/// The schema generator of the contract: JSON Schema 2020-12, for what GitLab sends (serde's
+/// serialize side), with [`ContractRequired`]; `definitions` is where referenced schemas go,
+/// such as `/$defs` or `/components/schemas`.
+#[cfg(feature = "json-schema")]
+pub fn schema_generator(definitions: &str) -> schemars::SchemaGenerator {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .with_transform(ContractRequired);
+    settings.definitions_path = definitions.to_owned().into();
+    settings.into_generator()
 }
 
 /// Reads `null` as the type's default, such as an empty list.
@@ -118,7 +327,7 @@ pub(crate) fn null_as_empty<'de, T: Deserialize<'de> + Default, D: Deserializer<
 
 /// Turns the lines of a `///` comment into a description the way utoipa's derive does: strip the
 /// common indentation and join the lines with `\n`, so hand-written schemas read like derived ones.
-#[cfg(any(feature = "openapi", feature = "json-schema"))]
+#[cfg(feature = "json-schema")]
 pub(crate) fn doc_to_description(lines: &[&str]) -> String {
     let indent = lines
         .iter()
@@ -140,28 +349,12 @@ mod tests {
 
     #[derive(Serialize, Deserialize, Debug, PartialEq)]
     struct Stamp {
-        #[serde(
-            serialize_with = "timestamp::serialize",
-            deserialize_with = "timestamp::deserialize"
-        )]
-        at: DateTime<FixedOffset>,
-        #[serde(
-            serialize_with = "timestamp::option::serialize",
-            deserialize_with = "timestamp::option::deserialize"
-        )]
-        maybe: Option<DateTime<FixedOffset>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "timestamp::double_option"
-        )]
-        tri: Option<Option<DateTime<FixedOffset>>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "double_option"
-        )]
-        number: Option<Option<f64>>,
+        at: Timestamp,
+        maybe: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "crate::wire::absent")]
+        always: AlwaysSent<Option<Timestamp>>,
+        #[serde(default, skip_serializing_if = "crate::wire::absent")]
+        number: SometimesSent<Option<f64>>,
     }
 
     fn round_trip(json: &str) -> String {
@@ -185,16 +378,33 @@ mod tests {
     }
 
     #[test]
-    fn double_options_keep_absent_null_and_value_apart() {
+    fn timestamps_parse_display_and_compare_as_times() {
+        let early: Timestamp = "2015-12-24T16:51:14.000+01:00".parse().expect("parses");
+        let late: Timestamp = "2015-12-24T15:51:14.001Z".parse().expect("parses");
+        assert!(early < late);
+        assert_eq!(early.to_string(), "2015-12-24T16:51:14.000+01:00");
+        assert_eq!(late.timestamp_millis() - early.timestamp_millis(), 1);
+        assert!("24 Dec 2015".parse::<Timestamp>().is_err());
+    }
+
+    #[test]
+    fn presence_keeps_absent_null_and_value_apart() {
         let at = r#""at":"2015-12-24T16:51:14.000+01:00","maybe":null"#;
         for rest in [
             "",
-            r#","tri":null,"number":null"#,
-            r#","tri":"2016-01-11T11:30:19.914Z","number":0.25"#,
+            r#","always":null,"number":null"#,
+            r#","always":"2016-01-11T11:30:19.914Z","number":0.25"#,
         ] {
             let json = format!("{{{at}{rest}}}");
             assert_eq!(round_trip(&json), json);
         }
+        let absent: Stamp = serde_json::from_str(&format!("{{{at}}}")).expect("parses");
+        assert_eq!(absent.always, AlwaysSent::ABSENT);
+        assert!(absent.number.is_none());
+        let null: Stamp =
+            serde_json::from_str(&format!(r#"{{{at},"always":null}}"#)).expect("parses");
+        assert_eq!(null.always, AlwaysSent(Some(None)));
+        assert_eq!(null.always.into_option(), Some(None));
     }
 
     #[test]
@@ -207,7 +417,33 @@ mod tests {
         );
     }
 
-    #[cfg(any(feature = "openapi", feature = "json-schema"))]
+    #[cfg(feature = "json-schema")]
+    #[test]
+    fn always_sent_keys_are_required_and_sometimes_sent_keys_are_not() {
+        #[derive(Serialize, schemars::JsonSchema)]
+        #[allow(dead_code)]
+        struct Shape {
+            first: String,
+            #[serde(default, skip_serializing_if = "crate::wire::absent")]
+            second: AlwaysSent<Option<Timestamp>>,
+            third: u8,
+            #[serde(default, skip_serializing_if = "crate::wire::absent")]
+            fourth: SometimesSent<bool>,
+        }
+        let schema = schema_generator("/$defs").into_root_schema_for::<Shape>();
+        let schema = serde_json::to_value(schema).expect("serializes");
+        assert_eq!(
+            schema["required"],
+            serde_json::json!(["first", "second", "third"])
+        );
+        assert_eq!(
+            schema["properties"]["second"],
+            serde_json::json!({"type": ["string", "null"], "format": "date-time"})
+        );
+        assert!(!schema.to_string().contains(ALWAYS_SENT));
+    }
+
+    #[cfg(feature = "json-schema")]
     #[test]
     fn doc_lines_lose_the_comment_space_but_keep_list_indentation() {
         let text = doc_to_description(&[" First line.", "", " - item", "   continued", ""]);

@@ -249,7 +249,7 @@ async fn retry_and_erase_send_no_body_and_answer_201() {
     assert_eq!(retried.status(), 201);
     assert_eq!(retried.status, JobStatus::Pending);
     let erased = gitlab.erase_job().id(1).job_id(1).send().await.unwrap();
-    assert!(matches!(erased.erased_at, Some(Some(_))));
+    assert!(matches!(*erased.erased_at, Some(Some(_))));
     retry.assert_async().await;
     erase.assert_async().await;
 }

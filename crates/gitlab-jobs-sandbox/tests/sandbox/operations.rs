@@ -161,7 +161,7 @@ async fn a_job_and_its_log() {
         job.artifacts_file.is_some(),
         "a successful build has its archive"
     );
-    assert!(matches!(job.runner_manager, Some(Some(_))));
+    assert!(matches!(*job.runner_manager, Some(Some(_))));
     let log = gitlab
         .get_job_log()
         .id(1)
@@ -259,7 +259,7 @@ async fn values_gitlab_adds_later_are_kept() {
     assert!(jobs.iter().any(|job| {
         job.pipeline
             .as_ref()
-            .and_then(|p| p.source.clone().flatten())
+            .and_then(|p| p.source.clone().into_option().flatten())
             == Some(PipelineSource::Other(future::PIPELINE_SOURCE.into()))
     }));
     let runner = jobs

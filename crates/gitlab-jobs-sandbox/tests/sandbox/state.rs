@@ -210,7 +210,7 @@ async fn erase_removes_artifacts_and_log_once() {
         .unwrap();
     assert_eq!(erased.status(), 201);
     assert!(erased.artifacts.is_empty() && erased.artifacts_file.is_none());
-    assert!(matches!(erased.erased_at, Some(Some(_))));
+    assert!(matches!(*erased.erased_at, Some(Some(_))));
     assert!(sandbox.with_store(|store| store.jobs[&done.id].log.is_empty()));
     let (status, body) = refused(developer.erase_job().id(1).job_id(done.id).send().await);
     assert_eq!(

@@ -30,6 +30,7 @@ pub mod outside;
 pub mod pagination;
 pub mod query;
 mod render;
+mod request;
 pub mod routes;
 pub mod store;
 

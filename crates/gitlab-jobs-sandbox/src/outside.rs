@@ -8,18 +8,17 @@
 //! `Ci::Pipeline`): the ones those clients read, with the values GitLab would send. None of
 //! them is in `openapi/openapi.yaml`, which describes the Jobs API only.
 
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use serde_json::{Value, json};
 
 use crate::App;
-use crate::auth::{Caller, JobTokens, caller};
+use crate::auth::{Caller, JobTokens};
 use crate::errors::Failure;
-use crate::query::Query;
 use crate::render;
-use crate::routes::{Params, id_param};
+use crate::request::Incoming;
 use crate::store::{Project, Role, Store, Time};
 
 /// The GitLab version the sandbox says it is, with the revision of a sandbox build.
@@ -50,14 +49,9 @@ fn time(at: Time) -> Value {
 
 /// `GET /user`: the token's user, as `API::Entities::UserPublic` (with `is_admin` for an
 /// administrator). Job tokens are not accepted here.
-async fn current_user(
-    State(app): State<App>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Response, Failure> {
-    let query = Query::parse(uri.query());
+async fn current_user(State(app): State<App>, request: Incoming) -> Result<Response, Failure> {
     let store = app.store();
-    let Caller::User { user_id, .. } = caller(&store, &headers, &query, JobTokens::Ignored)? else {
+    let Caller::User { user_id, .. } = request.caller(&store, JobTokens::Ignored)? else {
         return Err(Failure::unauthorized());
     };
     let user = &store.users[&user_id];
@@ -91,14 +85,9 @@ async fn current_user(
 }
 
 /// `GET /version`: any authenticated user.
-async fn version(
-    State(app): State<App>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Response, Failure> {
-    let query = Query::parse(uri.query());
+async fn version(State(app): State<App>, request: Incoming) -> Result<Response, Failure> {
     let store = app.store();
-    caller(&store, &headers, &query, JobTokens::Ignored)?.require_authenticated()?;
+    request.signed_in(&store, JobTokens::Ignored)?;
     Ok(json(json!({
         "version": VERSION,
         "revision": "5a4dbox0",
@@ -114,16 +103,10 @@ async fn version(
 
 /// `GET /projects/:id`: `ProjectWithAccess` for a signed-in user, `ProjectDetails` without
 /// one, for a project the caller may see.
-async fn project(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Response, Failure> {
-    let query = Query::parse(uri.query());
+async fn project(State(app): State<App>, request: Incoming) -> Result<Response, Failure> {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Ignored)?;
-    let project = caller.visible_project(&store, &params["id"])?;
+    let caller = request.caller(&store, JobTokens::Ignored)?;
+    let project = request.project(&store, caller)?;
     let mut body = project_details(&store, project);
     if let (Caller::User { .. }, Some(object)) = (caller, body.as_object_mut()) {
         let access = caller
@@ -206,22 +189,10 @@ fn project_details(store: &Store, project: &Project) -> Value {
 
 /// `GET /projects/:id/pipelines/:pipeline_id`: a pipeline of a project the caller may see, as
 /// `API::Entities::Ci::Pipeline`. Job tokens are accepted, as for the pipeline's jobs.
-async fn pipeline(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Response, Failure> {
-    let query = Query::parse(uri.query());
+async fn pipeline(State(app): State<App>, request: Incoming) -> Result<Response, Failure> {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Accepted)?;
-    let pipeline_id = id_param(&params, "pipeline_id")?;
-    let project = caller.visible_project(&store, &params["id"])?;
-    let pipeline = store
-        .pipelines
-        .get(&pipeline_id)
-        .filter(|pipeline| pipeline.project_id == project.id)
-        .ok_or_else(Failure::not_found)?;
+    let caller = request.caller(&store, JobTokens::Accepted)?;
+    let (project, pipeline) = request.pipeline(&store, caller)?;
     let jobs = store
         .jobs
         .values()

@@ -1,26 +1,24 @@
 //! The eleven operations of the Jobs API, under `/api/v4`.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST, LOCATION};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use gitlab_jobs_schema as models;
 use serde_json::Value;
 
 use crate::App;
-use crate::auth::{Caller, JobTokens, caller};
+use crate::auth::{Caller, JobTokens};
 use crate::errors::Failure;
 use crate::pagination::{Location, keyset_page, offset_page, wants_keyset};
-use crate::query::{Query, parse_bool, parse_int};
+use crate::query::parse_bool;
 use crate::render;
+use crate::request::Incoming;
 use crate::store::{self, Kind, Refusal, Role, Store};
 
-pub(crate) type Params = HashMap<String, String>;
 type Answer = Result<Response, Failure>;
 
 /// Every route the sandbox serves: method, path under `/api/v4` (the OpenAPI template), handler.
@@ -68,31 +66,15 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
     ]
 }
 
-/// A path ID: not a number is Grape's 400; a number too large for any row finds nothing.
-pub(crate) fn id_param(params: &Params, name: &str) -> Result<i64, Failure> {
-    let value = params.get(name).map(String::as_str).unwrap_or("");
-    match parse_int(value) {
-        Some(id) => Ok(id),
-        None if !value.is_empty()
-            && value
-                .trim_start_matches(['-', '+'])
-                .bytes()
-                .all(|b| b.is_ascii_digit()) =>
-        {
-            Err(Failure::not_found())
-        }
-        None => Err(Failure::invalid(name)),
-    }
-}
-
-fn location(headers: &HeaderMap, uri: &Uri, query: &Query) -> Location {
-    let host = headers
+fn location(request: &Incoming) -> Location {
+    let host = request
+        .headers
         .get(HOST)
         .and_then(|host| host.to_str().ok())
         .unwrap_or("127.0.0.1");
     Location {
-        url: format!("http://{host}{}", uri.path()),
-        query: query.clone(),
+        url: format!("http://{host}{}", request.uri.path()),
+        query: request.query.clone(),
     }
 }
 
@@ -103,21 +85,16 @@ fn json<T: serde::Serialize>(status: StatusCode, body: &T, headers: HeaderMap) -
 }
 
 /// `GET /projects/:id/jobs`: builds only, retried ones included, newest first.
-async fn list_project_jobs(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn list_project_jobs(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Accepted)?.require_authenticated()?;
+    let caller = request.signed_in(&store, JobTokens::Accepted)?;
+    let query = &request.query;
     let scope = query.scope(true)?;
-    crate::pagination::per_page(&query)?;
-    crate::pagination::page(&query)?;
-    let keyset = wants_keyset(&query)?;
+    crate::pagination::per_page(query)?;
+    crate::pagination::page(query)?;
+    let keyset = wants_keyset(query)?;
     app.check_jobs_rate_limit(caller)?;
-    let project = caller.visible_project(&store, &params["id"])?;
+    let project = request.project(&store, caller)?;
     if !caller.can_read_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
@@ -145,7 +122,7 @@ async fn list_project_jobs(
                     .is_none_or(|scope| scope.contains(&job.status))
                 && r#ref.is_none_or(|r#ref| store.pipelines[&job.pipeline_id].r#ref == r#ref)
         });
-    let location = location(&headers, &uri, &query);
+    let location = location(&request);
     let (ids, headers) = if keyset {
         keyset_page(ids, &location)?
     } else {
@@ -159,37 +136,16 @@ async fn list_project_jobs(
     Ok(json(StatusCode::OK, &jobs, headers))
 }
 
-/// The pipeline `pipeline_id` of a project the caller may see, with the caller.
-fn visible_pipeline<'s>(
-    store: &'s Store,
-    caller: Caller,
-    params: &Params,
-) -> Result<(&'s store::Project, &'s store::Pipeline), Failure> {
-    let pipeline_id = id_param(params, "pipeline_id")?;
-    let project = caller.visible_project(store, &params["id"])?;
-    let pipeline = store
-        .pipelines
-        .get(&pipeline_id)
-        .filter(|pipeline| pipeline.project_id == project.id)
-        .ok_or_else(Failure::not_found)?;
-    Ok((project, pipeline))
-}
-
 /// `GET /projects/:id/pipelines/:pipeline_id/jobs`: builds, retried ones only on request.
-async fn list_pipeline_jobs(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Accepted)?;
+    let caller = request.caller(&store, JobTokens::Accepted)?;
+    let query = &request.query;
     let scope = query.scope(false)?;
     let include_retried = query.bool("include_retried")?.unwrap_or(false);
-    crate::pagination::per_page(&query)?;
-    crate::pagination::page(&query)?;
-    let (project, pipeline) = visible_pipeline(&store, caller, &params)?;
+    crate::pagination::per_page(query)?;
+    crate::pagination::page(query)?;
+    let (project, pipeline) = request.pipeline(&store, caller)?;
     // Without read_build, GitLab's finder returns no jobs rather than a 403.
     let readable = caller.can_read_jobs(&store, project);
     let ids = store
@@ -209,7 +165,7 @@ async fn list_pipeline_jobs(
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&headers, &uri, &query), true)?;
+    let (ids, headers) = offset_page(ids, &location(&request), true)?;
     let now = store::now();
     let jobs: Vec<models::Job> = ids
         .iter()
@@ -219,19 +175,14 @@ async fn list_pipeline_jobs(
 }
 
 /// `GET /projects/:id/pipelines/:pipeline_id/bridges`: trigger jobs that were not retried.
-async fn list_pipeline_bridges(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn list_pipeline_bridges(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Ignored)?;
+    let caller = request.caller(&store, JobTokens::Ignored)?;
+    let query = &request.query;
     let scope = query.scope(false)?;
-    crate::pagination::per_page(&query)?;
-    crate::pagination::page(&query)?;
-    let (project, pipeline) = visible_pipeline(&store, caller, &params)?;
+    crate::pagination::per_page(query)?;
+    crate::pagination::page(query)?;
+    let (project, pipeline) = request.pipeline(&store, caller)?;
     if !caller.can_read_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
@@ -251,7 +202,7 @@ async fn list_pipeline_bridges(
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&headers, &uri, &query), true)?;
+    let (ids, headers) = offset_page(ids, &location(&request), true)?;
     let now = store::now();
     let bridges: Vec<models::Bridge> = ids
         .iter()
@@ -260,37 +211,18 @@ async fn list_pipeline_bridges(
     Ok(json(StatusCode::OK, &bridges, headers))
 }
 
-/// The job of the job token the request carries: GitLab answers 404 to any other credential.
-fn token_job(store: &Store, headers: &HeaderMap, query: &Query) -> Result<i64, Failure> {
-    match caller(store, headers, query, JobTokens::Accepted)? {
-        Caller::Anonymous => Err(Failure::unauthorized()),
-        Caller::User { .. } => Err(Failure::job_not_found()),
-        Caller::Job { job_id } => Ok(job_id),
-    }
-}
-
 /// `GET /job`.
-async fn get_job_by_token(
-    State(app): State<App>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn get_job_by_token(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let job_id = token_job(&store, &headers, &query)?;
+    let job_id = request.token_job(&store)?;
     let job = render::job(&store, &store.jobs[&job_id], store::now());
     Ok(json(StatusCode::OK, &job, HeaderMap::new()))
 }
 
 /// `GET /job/allowed_agents`.
-async fn get_allowed_agents(
-    State(app): State<App>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn get_allowed_agents(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let job_id = token_job(&store, &headers, &query)?;
+    let job_id = request.token_job(&store)?;
     let job = &store.jobs[&job_id];
     let highest = Caller::Job { job_id }
         .role(&store, &store.projects[&job.project_id])
@@ -299,37 +231,10 @@ async fn get_allowed_agents(
     Ok(json(StatusCode::OK, &answer, HeaderMap::new()))
 }
 
-/// A build (or, with `bridges`, any job) of a project the caller may see.
-fn visible_job<'s>(
-    store: &'s Store,
-    caller: Caller,
-    params: &Params,
-    bridges: bool,
-) -> Result<(&'s store::Project, &'s store::Job), Failure> {
-    let job_id = id_param(params, "job_id")?;
-    let project = caller.visible_project(store, &params["id"])?;
-    let job = store
-        .jobs
-        .get(&job_id)
-        .filter(|job| job.project_id == project.id && (bridges || job.is_build()))
-        .ok_or_else(Failure::not_found)?;
-    Ok((project, job))
-}
-
 /// `GET /projects/:id/jobs/:job_id`: builds only; a trigger job is not found here.
-async fn get_job(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn get_job(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Ignored)?.require_authenticated()?;
-    let (project, job) = visible_job(&store, caller, &params, false)?;
-    if !caller.can_read_jobs(&store, project) {
-        return Err(Failure::forbidden(None));
-    }
+    let job = request.readable_job(&store)?;
     Ok(json(
         StatusCode::OK,
         &render::job(&store, job, store::now()),
@@ -338,19 +243,9 @@ async fn get_job(
 }
 
 /// `GET /projects/:id/jobs/:job_id/trace`: the log as text, or a redirect to object storage.
-async fn get_job_log(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn get_job_log(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let caller = caller(&store, &headers, &query, JobTokens::Ignored)?.require_authenticated()?;
-    let (project, job) = visible_job(&store, caller, &params, false)?;
-    if !caller.can_read_jobs(&store, project) {
-        return Err(Failure::forbidden(None));
-    }
+    let job = request.readable_job(&store)?;
     if let Some(origin) = &app.log_origin {
         let target = format!(
             "{origin}/logs/{}.log?X-Amz-Expires=600&X-Amz-Signature=sandbox",
@@ -384,15 +279,16 @@ struct ActionParams {
 }
 
 impl ActionParams {
-    fn read(headers: &HeaderMap, body: &Bytes, query: &Query) -> Result<Self, Failure> {
+    fn read(request: &Incoming, body: &Bytes) -> Result<Self, Failure> {
         let mut params = ActionParams {
             json: serde_json::Map::new(),
-            text: query.pairs().to_vec(),
+            text: request.query.pairs().to_vec(),
         };
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(params);
         }
-        let content_type = headers
+        let content_type = request
+            .headers
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or("");
@@ -510,28 +406,14 @@ fn created(store: &Store, job_id: i64, now: store::Time) -> Response {
     )
 }
 
-/// The caller of a job action: authenticated, with a token that may write.
-fn acting_caller(store: &Store, headers: &HeaderMap, query: &Query) -> Result<Caller, Failure> {
-    caller(store, headers, query, JobTokens::Ignored)?
-        .require_authenticated()?
-        .require_write_scope()
-}
-
 /// `POST /projects/:id/jobs/:job_id/cancel`.
-async fn cancel_job(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn cancel_job(State(app): State<App>, request: Incoming, body: Bytes) -> Answer {
     let mut store = app.store();
-    let caller = acting_caller(&store, &headers, &query)?;
-    let force = ActionParams::read(&headers, &body, &query)?
+    let caller = request.acting(&store)?;
+    let force = ActionParams::read(&request, &body)?
         .boolean("force")?
         .unwrap_or(false);
-    let (project, job) = visible_job(&store, caller, &params, false)?;
+    let (project, job) = request.job(&store, caller, false)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
@@ -549,16 +431,10 @@ async fn cancel_job(
 }
 
 /// `POST /projects/:id/jobs/:job_id/retry`: builds and trigger jobs; answers the new job.
-async fn retry_job(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn retry_job(State(app): State<App>, request: Incoming) -> Answer {
     let mut store = app.store();
-    let caller = acting_caller(&store, &headers, &query)?;
-    let (project, job) = visible_job(&store, caller, &params, true)?;
+    let caller = request.acting(&store)?;
+    let (project, job) = request.job(&store, caller, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
@@ -572,16 +448,10 @@ async fn retry_job(
 }
 
 /// `POST /projects/:id/jobs/:job_id/erase`.
-async fn erase_job(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn erase_job(State(app): State<App>, request: Incoming) -> Answer {
     let mut store = app.store();
-    let caller = acting_caller(&store, &headers, &query)?;
-    let (project, job) = visible_job(&store, caller, &params, false)?;
+    let caller = request.acting(&store)?;
+    let (project, job) = request.job(&store, caller, false)?;
     if !caller.can_erase(&store, project, job) {
         return Err(Failure::forbidden(None));
     }
@@ -592,18 +462,11 @@ async fn erase_job(
 }
 
 /// `POST /projects/:id/jobs/:job_id/play`: manual builds and trigger jobs.
-async fn play_job(
-    State(app): State<App>,
-    Path(params): Path<Params>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let query = Query::parse(uri.query());
+async fn play_job(State(app): State<App>, request: Incoming, body: Bytes) -> Answer {
     let mut store = app.store();
-    let caller = acting_caller(&store, &headers, &query)?;
-    let variables = ActionParams::read(&headers, &body, &query)?.variables()?;
-    let (project, job) = visible_job(&store, caller, &params, true)?;
+    let caller = request.acting(&store)?;
+    let variables = ActionParams::read(&request, &body)?.variables()?;
+    let (project, job) = request.job(&store, caller, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }

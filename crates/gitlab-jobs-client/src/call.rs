@@ -213,6 +213,10 @@ macro_rules! calls {
                 }
             }
         )+
+
+        /// Each builder with a `Call`, and its operation.
+        #[cfg(test)]
+        const CALLS: &[(&str, &str)] = &[$((stringify!($builder), $operation)),+];
     };
 }
 
@@ -235,6 +239,40 @@ mod tests {
     use gitlab_jobs_schema::MessageBody;
 
     use super::*;
+
+    /// A new operation in the contract gets a builder from progenitor, but a `.call()` only
+    /// from a line in `calls!`; this holds the two lists together.
+    #[test]
+    fn every_operation_of_the_contract_has_a_call() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../openapi/openapi-3.0.yaml"
+        );
+        let spec: serde_json::Value =
+            yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut contract: Vec<String> = spec["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| item.as_object().unwrap().values())
+            .filter_map(|operation| operation["operationId"].as_str().map(str::to_owned))
+            .collect();
+        contract.sort();
+        let mut called: Vec<String> = CALLS.iter().map(|(_, id)| (*id).to_owned()).collect();
+        called.sort();
+        assert_eq!(
+            called, contract,
+            "every operation of the contract needs one line in `calls!` in \
+             crates/gitlab-jobs-client/src/call.rs: `Builder => \"operation_id\": Output,`"
+        );
+        for (builder, id) in CALLS {
+            let expected: String = id
+                .split('_')
+                .map(|word| word[..1].to_uppercase() + &word[1..])
+                .collect();
+            assert_eq!(*builder, expected, "`calls!` pairs {builder} with {id}");
+        }
+    }
 
     #[test]
     fn display_is_one_short_line() {

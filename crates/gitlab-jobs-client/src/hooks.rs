@@ -56,7 +56,7 @@ impl Default for Timeouts {
 }
 
 /// The operation whose answer is streamed to the caller rather than read whole.
-const STREAMED: &str = "get_job_log";
+const STREAMED: &str = <crate::builder::GetJobLog<'static> as crate::Call>::OPERATION;
 
 /// The largest body read whole: far more than a page of 100 jobs (about 300 KiB), so that only
 /// a server that answers without end runs into it.

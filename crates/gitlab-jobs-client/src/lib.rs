@@ -53,6 +53,7 @@ mod hooks;
 mod log;
 mod paginate;
 mod retry;
+mod wait;
 
 pub use auth::{Auth, InvalidToken};
 pub use call::{Call, CallError, CallErrorKind};

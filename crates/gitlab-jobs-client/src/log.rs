@@ -1,4 +1,4 @@
-//! Job logs: streamed to a writer, followed while the job runs; and waiting for a job.
+//! Job logs: streamed to a writer, or followed while the job runs.
 
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,7 @@ impl Client {
         skip: u64,
         out: &mut W,
     ) -> Result<u64, CallError> {
-        let operation = "get_job_log";
+        let operation = <crate::builder::GetJobLog<'_> as Call>::OPERATION;
         let answer = self.get_job_log().id(project).job_id(job_id).call().await?;
         let mut stream = answer.into_inner().into_inner();
         let mut position = 0u64;
@@ -68,43 +68,6 @@ impl Client {
             job_id,
             poll: Duration::from_secs(2),
             timeout: None,
-        }
-    }
-
-    /// Polls a job every `poll` until it reaches a terminal status (`success`, `failed`,
-    /// `canceled`, `skipped`, or an unknown one with `finished_at` set), and returns it.
-    /// A `manual` job waits for a person, and `scheduled` for its time: both are waited for
-    /// too, up to `timeout`, after which the error is `TimedOut`.
-    pub async fn wait_for_terminal(
-        &self,
-        project: impl Into<ProjectId>,
-        job_id: i64,
-        poll: Duration,
-        timeout: Duration,
-    ) -> Result<Job, CallError> {
-        let project = project.into();
-        let started = Instant::now();
-        loop {
-            let job = self
-                .get_job()
-                .id(project.clone())
-                .job_id(job_id)
-                .call()
-                .await?
-                .into_inner();
-            if job.status.is_terminal() || (!job.status.is_known() && job.finished_at.is_some()) {
-                return Ok(job);
-            }
-            if started.elapsed().saturating_add(poll) > timeout {
-                return Err(CallError::new(
-                    "get_job",
-                    1,
-                    CallErrorKind::TimedOut {
-                        waited: started.elapsed(),
-                    },
-                ));
-            }
-            tokio::time::sleep(poll).await;
         }
     }
 }
@@ -168,7 +131,7 @@ impl FollowLog<'_> {
                 .is_some_and(|timeout| started.elapsed().saturating_add(self.poll) > timeout)
             {
                 return Err(CallError::new(
-                    "get_job",
+                    <crate::builder::GetJob<'_> as Call>::OPERATION,
                     1,
                     CallErrorKind::TimedOut {
                         waited: started.elapsed(),

@@ -89,25 +89,17 @@ fn next_page(headers: &HeaderMap) -> Next {
     }
 }
 
-/// The target of `rel="next"` in an RFC 8288 `Link` header.
+/// The target of `rel="next"` in an RFC 8288 `Link` header. A header that does not parse as
+/// RFC 8288 names no next page, and pagination falls back to `X-Next-Page`.
 fn link_next(headers: &HeaderMap) -> Option<Url> {
     let link = headers.get("link")?.to_str().ok()?;
-    let mut rest = link;
-    while let Some(start) = rest.find('<') {
-        let end = start + rest[start..].find('>')?;
-        let target = &rest[start + 1..end];
-        let params_end = rest[end..].find('<').map_or(rest.len(), |n| end + n);
-        let params = &rest[end + 1..params_end];
-        let is_next = params.split(';').any(|param| {
-            let param = param.trim().trim_end_matches(',').trim();
-            param.eq_ignore_ascii_case("rel=\"next\"") || param.eq_ignore_ascii_case("rel=next")
-        });
-        if is_next {
-            return Url::parse(target).ok();
-        }
-        rest = &rest[params_end..];
-    }
-    None
+    // Only the target's query is read; a relative target resolves against any base.
+    let base = Url::parse("http://gitlab.invalid/").ok()?;
+    http_link::parse_link_header(link, &base)
+        .ok()?
+        .into_iter()
+        .find(|link| link.rel == "next")
+        .map(|link| link.target)
 }
 
 fn total_pages(headers: &HeaderMap) -> Option<u64> {
@@ -269,7 +261,7 @@ impl ProjectJobs {
 
 impl Lister for ProjectJobs {
     type Item = Job;
-    const OPERATION: &'static str = "list_project_jobs";
+    const OPERATION: &'static str = <crate::builder::ListProjectJobs<'_> as Call>::OPERATION;
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -345,7 +337,7 @@ impl PipelineJobs {
 
 impl Lister for PipelineJobs {
     type Item = Job;
-    const OPERATION: &'static str = "list_pipeline_jobs";
+    const OPERATION: &'static str = <crate::builder::ListPipelineJobs<'_> as Call>::OPERATION;
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -401,7 +393,7 @@ impl PipelineBridges {
 
 impl Lister for PipelineBridges {
     type Item = Bridge;
-    const OPERATION: &'static str = "list_pipeline_bridges";
+    const OPERATION: &'static str = <crate::builder::ListPipelineBridges<'_> as Call>::OPERATION;
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Bridge>, CallError>> {
         let this = self.clone();
@@ -540,6 +532,14 @@ mod tests {
             ("<https://h/x?page=0>; rel=\"next\"", Next::Page(0)),
             ("<https://h/x?page=4>; REL=NEXT", Next::Page(4)),
             ("<https://h/x?page=4>; rel=\"prev\"", Next::Done),
+            ("<https://h/x?page=2>; rel=\"next", Next::Done),
+            ("<https://h/x?page=2>; title=\"é\"; rel=next", Next::Done),
+            (
+                "<https://h/x?page=2>; title*=UTF-8'x'%FF; rel=next",
+                Next::Done,
+            ),
+            ("<https://h/x?page=2>; rel=\"prev next\"", Next::Page(2)),
+            ("</api/v4/x?page=5>; rel=next", Next::Page(5)),
             (
                 "<https://h/x?cursor=%FF%FE>; rel=\"next\"",
                 Next::Cursor("\u{fffd}\u{fffd}".into()),

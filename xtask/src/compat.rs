@@ -25,7 +25,8 @@ use anyhow::{Context, Result, bail};
 use drift::{ChangeClass, ChangeComparison};
 use serde_json::Value;
 
-use crate::generate::{self, SPEC_30, workspace_root};
+use crate::generate;
+use crate::workspace::{SPEC_30, workspace_root};
 
 /// The changelog of the contract.
 pub const CHANGELOG: &str = "openapi/CHANGELOG.md";
@@ -56,7 +57,7 @@ pub struct Assessment {
 }
 
 /// Runs `cargo xtask compat`.
-pub fn run(against: Option<String>) -> Result<u8> {
+pub fn run(against: Option<String>) -> Result<std::process::ExitCode> {
     let root = workspace_root();
     let revision = match against {
         Some(revision) => revision,
@@ -89,7 +90,7 @@ pub fn run(against: Option<String>) -> Result<u8> {
         Verdict::Incompatible(why) => eprintln!("{:>12} incompatible: {why}", "Failed"),
         Verdict::NeedsReview(why) => eprintln!("{:>12} needs review: {why}", "Failed"),
     }
-    Ok(assessment.verdict.exit_code())
+    Ok(assessment.verdict.exit_code().into())
 }
 
 /// The merge base with `main` while on another branch; on `main`, the newest tag of the

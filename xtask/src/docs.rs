@@ -11,7 +11,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::generate::workspace_root;
+use crate::workspace::workspace_root;
 
 /// The Redoc package whose standalone bundle renders the page.
 const REDOC: &str = "redoc@2.5.4";

@@ -9,6 +9,7 @@ mod compat;
 mod docs;
 mod downconvert;
 mod generate;
+mod workspace;
 mod yaml;
 
 #[derive(Debug, Parser)]
@@ -52,11 +53,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Gen { check } => generate::run(check),
-        Task::Compat { against } => compat::run(against).map(i32::from),
-        Task::Docs { out } => docs::run(out).map(|()| 0),
+        Task::Compat { against } => compat::run(against),
+        Task::Docs { out } => docs::run(out).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(code) => ExitCode::from(code as u8),
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE

@@ -67,3 +67,62 @@ macro_rules! with_job_basic_keys {
 }
 
 pub(crate) use with_job_basic_keys;
+
+/// What adding a key to `Job` or `Bridge` takes: one declaration, here in a test model built
+/// like them. The contract's schema then carries its type, nullability, description and
+/// presence, in GitLab's order, and the type reads GitLab's payloads with and without the key.
+#[cfg(all(test, feature = "json-schema"))]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    use crate::{AlwaysSent, Timestamp};
+
+    with_job_basic_keys! {
+        /// A job as a later GitLab might send it, with one key more.
+        #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+        pub struct JobWithANewKey {
+            /// When the job was last looked at; `null` until then (GitLab 99.0 and later).
+            #[serde(default, skip_serializing_if = "crate::wire::absent")]
+            pub looked_at: AlwaysSent<Option<Timestamp>>,
+        }
+    }
+
+    #[test]
+    fn a_new_key_is_one_declaration_and_the_schema_says_all_of_it() {
+        let schema =
+            crate::wire::schema_generator("/$defs").into_root_schema_for::<JobWithANewKey>();
+        let schema = schema.as_value();
+        assert_eq!(
+            schema["properties"]["looked_at"],
+            json!({
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the job was last looked at; `null` until then (GitLab 99.0 and later)."
+            })
+        );
+        let keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys.first().map(|key| key.as_str()), Some("id"));
+        assert_eq!(keys.last().map(|key| key.as_str()), Some("looked_at"));
+        let required = schema["required"].as_array().unwrap();
+        assert_eq!(required.last(), Some(&json!("looked_at")));
+
+        // An older GitLab's payload, without the key, reads and writes back without it.
+        let old: JobWithANewKey = serde_json::from_value(crate::examples::job()).unwrap();
+        assert!(old.looked_at.is_none());
+        let written = serde_json::to_value(&old).unwrap();
+        assert!(written.get("looked_at").is_none());
+
+        // A newer one's, with it, keeps the value and writes it last, as GitLab orders it.
+        let mut payload = crate::examples::job();
+        payload["looked_at"] = json!("2026-11-23T07:51:00.000Z");
+        let new: JobWithANewKey = serde_json::from_value(payload).unwrap();
+        assert_eq!(
+            new.looked_at.unwrap().unwrap().to_string(),
+            "2026-11-23T07:51:00.000Z"
+        );
+        let written = serde_json::to_value(&new).unwrap();
+        let keys: Vec<&String> = written.as_object().unwrap().keys().collect();
+        assert_eq!(keys.last().map(|key| key.as_str()), Some("looked_at"));
+    }
+}

@@ -108,7 +108,114 @@ pub fn document() -> Result<Value, String> {
         "schemas".into(),
         Value::Object(schemas.into_iter().collect()),
     );
+    complete_operation_examples(&mut document);
     Ok(document)
+}
+
+/// Completes the operations' examples with the keys their schemas require from the models'
+/// own examples, so that a key GitLab always sends is given an example once, in its model's
+/// example (`Job`'s is `src/examples/get_job.json`), and not again in every operation that
+/// answers that model. A key an example has keeps its value; keys go in the model's order.
+fn complete_operation_examples(document: &mut Value) {
+    let schemas = document["components"]["schemas"].clone();
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(Value::as_object_mut);
+    for operation in operations {
+        let mut bodies: Vec<&mut Value> = Vec::new();
+        for (key, value) in operation.iter_mut() {
+            match (key.as_str(), value) {
+                ("requestBody", body) => bodies.push(body),
+                ("responses", Value::Object(responses)) => bodies.extend(responses.values_mut()),
+                _ => {}
+            }
+        }
+        for body in bodies {
+            let contents = body.get_mut("content").and_then(Value::as_object_mut);
+            for content in contents.into_iter().flat_map(|c| c.values_mut()) {
+                let schema = content["schema"].clone();
+                if let Some(example) = content.get_mut("example") {
+                    complete(example, &schema, &schemas);
+                }
+            }
+        }
+    }
+}
+
+/// Fills in `example` the properties `schema` requires, from the example of the component
+/// each object refers to, recursively.
+fn complete(example: &mut Value, schema: &Value, schemas: &Value) {
+    let component = |schema: &Value| {
+        schema["$ref"]
+            .as_str()
+            .and_then(|target| target.strip_prefix("#/components/schemas/"))
+            .map(|name| &schemas[name])
+    };
+    let schema = component(schema).unwrap_or(schema);
+    if let Some(branches) = schema["anyOf"]
+        .as_array()
+        .or_else(|| schema["oneOf"].as_array())
+    {
+        // The branch that declares every key the example has, such as `Bridge` for an example
+        // with `downstream_pipeline`.
+        let fits = |branch: &&Value| {
+            let branch = component(branch).unwrap_or(branch);
+            match (example.as_object(), branch["properties"].as_object()) {
+                (Some(object), Some(properties)) => {
+                    object.keys().all(|key| properties.contains_key(key))
+                }
+                _ => false,
+            }
+        };
+        if let Some(branch) = branches.iter().find(fits) {
+            complete(example, branch, schemas);
+        }
+        return;
+    }
+    match example {
+        Value::Array(items) => {
+            for item in items {
+                complete(item, &schema["items"], schemas);
+            }
+        }
+        Value::Object(object) => {
+            let Some(properties) = schema["properties"].as_object() else {
+                return;
+            };
+            let model = schema["examples"][0].as_object();
+            let required = schema["required"].as_array().into_iter().flatten();
+            let missing: Vec<&str> = required
+                .filter_map(Value::as_str)
+                .filter(|key| !object.contains_key(*key))
+                .collect();
+            let mut filled = false;
+            for key in missing {
+                if let Some(value) = model.and_then(|model| model.get(key)) {
+                    object.insert(key.to_owned(), value.clone());
+                    filled = true;
+                }
+            }
+            if filled {
+                let mut ordered: serde_json::Map<String, Value> = properties
+                    .keys()
+                    .filter_map(|key| object.remove(key).map(|value| (key.clone(), value)))
+                    .collect();
+                ordered.append(object);
+                *object = ordered;
+            }
+            for (key, value) in object.iter_mut() {
+                if let Some(property) = properties.get(key) {
+                    complete(value, property, schemas);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Calls `found` with the name of every `#/components/schemas/` reference in `value`.
@@ -396,4 +503,99 @@ fn too_many_requests() -> Response {
         )
         .content("text/plain", plain_text("Retry later\n"))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schemas() -> Value {
+        json!({
+            "Job": {
+                "type": "object",
+                "required": ["id", "status", "runner"],
+                "properties": {"id": {}, "status": {}, "runner": {}, "user": {"$ref": "#/components/schemas/User"}},
+                "examples": [{"id": 1, "status": "success", "runner": null, "user": {"id": 5, "name": "root"}}]
+            },
+            "Bridge": {
+                "type": "object",
+                "required": ["id", "status", "downstream_pipeline"],
+                "properties": {"id": {}, "status": {}, "downstream_pipeline": {}},
+                "examples": [{"id": 2, "status": "created", "downstream_pipeline": null}]
+            },
+            "User": {
+                "type": "object",
+                "required": ["id", "name", "bot"],
+                "properties": {"id": {}, "name": {}, "bot": {}},
+                "examples": [{"id": 5, "name": "root", "bot": false}]
+            },
+            "JobOrBridge": {"oneOf": [{"$ref": "#/components/schemas/Job"}, {"$ref": "#/components/schemas/Bridge"}]}
+        })
+    }
+
+    /// `ApiDoc`'s `paths(...)` lists the stubs of `paths.rs` by hand: a stub left out would not
+    /// be published.
+    #[test]
+    fn every_operation_stub_is_in_the_document() {
+        let stubs: std::collections::BTreeSet<&str> = include_str!("paths.rs")
+            .lines()
+            .map(str::trim)
+            .filter_map(|line| {
+                let plain = || line.strip_prefix("pub fn ")?.strip_suffix("() {}");
+                let in_a_macro = || line.strip_prefix("fn ")?.strip_suffix(';');
+                plain().or_else(in_a_macro)
+            })
+            .filter(|name| !name.starts_with('$'))
+            .collect();
+        let document = document().unwrap();
+        let published: std::collections::BTreeSet<&str> = document["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| item.as_object().unwrap().values())
+            .filter_map(|operation| operation["operationId"].as_str())
+            .collect();
+        assert_eq!(
+            published, stubs,
+            "every stub of src/paths.rs is listed in `paths(...)` of `ApiDoc` in src/openapi.rs"
+        );
+        assert!(stubs.len() > 10, "the stubs were not found: {stubs:?}");
+    }
+
+    #[test]
+    fn examples_get_the_keys_their_models_require_in_the_models_order() {
+        let schemas = schemas();
+        let mut page = json!([{"status": "failed", "id": 7, "user": {"name": "ada", "id": 9}}]);
+        complete(
+            &mut page,
+            &json!({"type": "array", "items": {"$ref": "#/components/schemas/Job"}}),
+            &schemas,
+        );
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            r#"[{"id":7,"status":"failed","runner":null,"user":{"id":9,"name":"ada","bot":false}}]"#
+        );
+    }
+
+    #[test]
+    fn an_example_of_either_model_is_completed_as_the_one_it_is() {
+        let schemas = schemas();
+        let either = json!({"$ref": "#/components/schemas/JobOrBridge"});
+        let mut bridge = json!({"id": 3, "downstream_pipeline": {"id": 4}});
+        complete(&mut bridge, &either, &schemas);
+        assert_eq!(
+            bridge,
+            json!({"id": 3, "status": "created", "downstream_pipeline": {"id": 4}})
+        );
+        let mut job = json!({"id": 3, "runner": null});
+        complete(&mut job, &either, &schemas);
+        assert_eq!(job, json!({"id": 3, "status": "success", "runner": null}));
+        // A complete example is left as it is, keys and order.
+        let mut whole = json!({"status": "running", "runner": null, "id": 8});
+        let before = serde_json::to_string(&whole).unwrap();
+        complete(&mut whole, &either, &schemas);
+        assert_eq!(serde_json::to_string(&whole).unwrap(), before);
+    }
 }

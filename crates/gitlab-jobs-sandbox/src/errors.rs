@@ -163,10 +163,9 @@ impl Failure {
         let value = |text: String| HeaderValue::from_str(&text).expect("a header value");
         let retry_after = period - now.rem_euclid(period);
         let reset = now + retry_after;
-        let reset_time = chrono::DateTime::from_timestamp(reset, 0)
-            .unwrap_or_default()
-            .format("%a, %d %b %Y %H:%M:%S GMT")
-            .to_string();
+        let reset_time = httpdate::fmt_http_date(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(reset.max(0) as u64),
+        );
         let per_minute = (limit * 60).div_ceil(period.max(1) as u64);
         Failure {
             status: StatusCode::TOO_MANY_REQUESTS,

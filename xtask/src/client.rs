@@ -42,6 +42,7 @@ const REPLACED: &[(&str, &[TypeImpl])] = &[
     ("JobArtifact", &[]),
     ("JobArtifactsFile", &[]),
     ("JobExecutionStatus", OPEN_ENUM),
+    ("JobInputValue", &[]),
     ("JobOrBridge", &[]),
     ("JobProject", &[]),
     ("JobScope", OPEN_ENUM),
@@ -55,6 +56,7 @@ const REPLACED: &[(&str, &[TypeImpl])] = &[
     ("ProjectRole", OPEN_ENUM),
     ("RateLimitBody", &[]),
     ("RateLimitMessage", &[]),
+    ("RetryJobRequest", &[TypeImpl::Default]),
     ("Runner", &[]),
     ("RunnerManager", &[]),
     ("RunnerManagerStatus", OPEN_ENUM),
@@ -63,6 +65,7 @@ const REPLACED: &[(&str, &[TypeImpl])] = &[
     ("User", &[]),
     ("UserBasic", &[]),
     ("UserState", OPEN_ENUM),
+    ("VariableType", &[]),
 ];
 
 const OPEN_ENUM: &[TypeImpl] = &[TypeImpl::Display, TypeImpl::FromStr];
@@ -70,6 +73,16 @@ const OPEN_ENUM: &[TypeImpl] = &[TypeImpl::Display, TypeImpl::FromStr];
 /// Component schemas progenitor generates: closed enums of request parameters that only the
 /// client uses (`gitlab-jobs-schema` has them only behind its `openapi` feature).
 const GENERATED: &[&str] = &["KeysetOrderBy", "PaginationMode", "SortDirection"];
+
+/// Component schemas that are a plain type, named only so that other languages' generators can
+/// name the branches of `JobInputValue`'s `anyOf`; the client takes `JobInputValue` whole.
+const PLAIN: &[(&str, &str)] = &[
+    ("JobInputArray", "::std::vec::Vec<::serde_json::Value>"),
+    ("JobInputArrayItem", "::serde_json::Value"),
+    ("JobInputBoolean", "bool"),
+    ("JobInputNumber", "f64"),
+    ("JobInputString", "::std::string::String"),
+];
 
 fn settings(spec: &Value) -> Result<GenerationSettings> {
     let components = spec["components"]["schemas"]
@@ -80,6 +93,7 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
         .filter(|name| {
             !REPLACED.iter().any(|(n, _)| n == name)
                 && !GENERATED.contains(&name.as_str())
+                && !PLAIN.iter().any(|(n, _)| n == name)
                 && known_values_of(name).is_none()
                 && name.as_str() != UNLISTED
         })
@@ -87,7 +101,7 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
     if !unplaced.is_empty() {
         bail!(
             "component schemas {unplaced:?} are neither taken from gitlab-jobs-schema nor \
-             generated; add them to REPLACED or GENERATED in xtask/src/client.rs"
+             generated; add them to REPLACED, GENERATED or PLAIN in xtask/src/client.rs"
         );
     }
     let mut settings = GenerationSettings::new();
@@ -115,6 +129,9 @@ fn settings(spec: &Value) -> Result<GenerationSettings> {
         }
     }
     settings.with_replacement(UNLISTED, "String", OPEN_ENUM.iter().copied());
+    for (name, plain) in PLAIN {
+        settings.with_replacement(name, plain, std::iter::empty());
+    }
     Ok(settings)
 }
 
@@ -134,8 +151,10 @@ fn known_values_of(name: &str) -> Option<&'static str> {
 /// The client and the mock helpers for the 3.0.3 rendition `spec`.
 pub fn generate(spec: &Value) -> Result<(String, String)> {
     let settings = settings(spec)?;
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
-        .context("openapiv3 cannot read the 3.0.3 rendition")?;
+    let mut spec = spec.clone();
+    type_text_errors_as_api_error(&mut spec)?;
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(spec).context("openapiv3 cannot read the 3.0.3 rendition")?;
     let mut generator = Generator::new(&settings);
     let client = generator
         .generate_tokens(&openapi)
@@ -147,6 +166,56 @@ pub fn generate(spec: &Value) -> Result<(String, String)> {
         format_rust(client, seal_constructors, CLIENT_EDITS)?,
         format_rust(mock, |_| Ok(()), MOCK_EDITS)?,
     ))
+}
+
+/// The error answers whose only body is plain text: the log's 416 (`invalid range: failed to
+/// overlap`, from Workhorse).
+const TEXT_ONLY_ERRORS: &[(&str, &str)] = &[("get_job_log", "416")];
+
+/// progenitor needs one error type per operation (it asserts so), and ours is `ApiError`;
+/// the client's hooks read any plain-text error body as `ApiError::Text`, as they do the
+/// throttle's `Retry later`. So, in what progenitor reads only, a plain-text-only error answer
+/// gets the `ApiError` JSON body beside its text one. Generation fails unless exactly the
+/// answers of `TEXT_ONLY_ERRORS` are such.
+fn type_text_errors_as_api_error(spec: &mut Value) -> Result<()> {
+    let mut found = Vec::new();
+    let paths = spec["paths"]
+        .as_object_mut()
+        .context("the 3.0.3 rendition has no paths")?;
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for operation in item.values_mut() {
+            let id = operation["operationId"].as_str().unwrap_or("").to_owned();
+            let Some(responses) = operation["responses"].as_object_mut() else {
+                continue;
+            };
+            for (status, response) in responses.iter_mut() {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                else {
+                    continue;
+                };
+                if is_error && content.keys().all(|media| media == "text/plain") {
+                    content.insert(
+                        "application/json".into(),
+                        serde_json::json!({"schema": {"$ref": "#/components/schemas/ApiError"}}),
+                    );
+                    found.push((id.clone(), status.clone()));
+                }
+            }
+        }
+    }
+    let expected: Vec<(String, String)> = TEXT_ONLY_ERRORS
+        .iter()
+        .map(|(id, status)| ((*id).to_owned(), (*status).to_owned()))
+        .collect();
+    if found != expected {
+        bail!(
+            "the plain-text-only error answers are {found:?}, not {expected:?}; check that the \
+             client's hooks read them as ApiError::Text, then update TEXT_ONLY_ERRORS in \
+             xtask/src/client.rs"
+        );
+    }
+    Ok(())
 }
 
 /// Splits every multi-line doc attribute into one attribute per line. prettyplease prints a
@@ -405,7 +474,7 @@ const CLIENT_EDITS: &[Edit] = &[Edit {
     target: Target::Expression,
     find: r#"Err("body was not initialized".to_string())"#,
     replace: "Ok(::std::default::Default::default())",
-    expected: 2,
+    expected: 3,
 }];
 
 const MOCK_EDITS: &[Edit] = &[
@@ -417,7 +486,7 @@ const MOCK_EDITS: &[Edit] = &[
         // progenitor writes the call with a trailing comma, which is part of the syntax tree.
         find: r#"self.0.query_param("scope[]", value.to_string(),)"#,
         replace: r#"value.iter().fold(self.0, |when, scope| when.query_param("scope[]", scope.to_string()))"#,
-        expected: 3,
+        expected: 4,
     },
     Edit {
         why: "the client sends a namespaced project path encoded (`group%2Fproject`) and \
@@ -426,7 +495,7 @@ const MOCK_EDITS: &[Edit] = &[
         target: Target::Expression,
         find: "value.to_string()",
         replace: "regex::escape(&progenitor_client::encode_path(&value.to_string()))",
-        expected: 9,
+        expected: 10,
     },
     Edit {
         why: "the log is text/plain: answer it as text, not as a JSON value",

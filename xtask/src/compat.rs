@@ -5,7 +5,9 @@
 //! that consume the contract:
 //!
 //! - a backward-incompatible change (or one incompatible both ways) breaks a client generated
-//!   from the blessed contract: it needs a new major version;
+//!   from the blessed contract: it needs a new major version, unless a person names its
+//!   location under "Not breaking" with the reason the rule does not apply (a response code
+//!   that answers only a parameter added in the same version);
 //! - a forward-incompatible change is an addition (a client generated from the new contract
 //!   may expect what an older GitLab does not send): it needs at least a new minor version;
 //! - a trivial change (descriptions, examples, layout) needs nothing;
@@ -284,8 +286,16 @@ pub fn assess(old: &Value, new: &Value, changelog: &str) -> Result<Assessment> {
 
     let mut lines = Vec::new();
     let (mut breaking, mut substantive, mut unreviewed) = (0, 0, Vec::new());
+    let not_breaking = entry.and_then(|entry| section(entry, NOT_BREAKING));
     for finding in &findings {
         let label = match finding.class {
+            Class::Breaking
+                if not_breaking
+                    .is_some_and(|text| text.contains(&format!("`{}`", finding.location))) =>
+            {
+                substantive += 1;
+                "incompatible, reviewed as not breaking"
+            }
             Class::Breaking => {
                 breaking += 1;
                 substantive += 1;
@@ -361,6 +371,18 @@ pub fn assess(old: &Value, new: &Value, changelog: &str) -> Result<Assessment> {
         }
     };
     Ok(Assessment { lines, verdict })
+}
+
+/// The heading, in a changelog entry, of changes a person has judged not to break any client
+/// although the rules say they may, each location in backticks with the reason: a response
+/// code that answers only a request parameter added in the same version, say.
+const NOT_BREAKING: &str = "### Not breaking";
+
+/// The text of the section under `heading` in a changelog entry, up to the next heading.
+fn section<'e>(entry: &'e str, heading: &str) -> Option<&'e str> {
+    let start = entry.find(heading)? + heading.len();
+    let rest = &entry[start..];
+    Some(rest.find("\n#").map_or(rest, |end| &rest[..end]))
 }
 
 /// Whether the JSON pointer `pointer` is `location` or inside it.
@@ -713,9 +735,9 @@ mod tests {
         let new_operation = |doc: &mut Value| {
             let item = doc["paths"]["/projects/{id}/pipelines/{pipeline_id}/bridges"].clone();
             let mut item = item;
-            item["get"]["operationId"] = "list_pipeline_trigger_jobs".into();
+            item["get"]["operationId"] = "list_pipeline_test_jobs".into();
             doc["paths"].as_object_mut().unwrap().insert(
-                "/projects/{id}/pipelines/{pipeline_id}/trigger_jobs".into(),
+                "/projects/{id}/pipelines/{pipeline_id}/test_jobs".into(),
                 item,
             );
         };
@@ -738,6 +760,39 @@ mod tests {
                 same_version.verdict
             );
         }
+    }
+
+    #[test]
+    fn a_break_passes_only_when_a_person_says_why_it_is_none() {
+        let old = versioned(current(), "1.0.0").0;
+        let (new, _) = versioned(current(), "1.1.0");
+        let mut new = new;
+        new["paths"]["/projects/{id}/jobs/{job_id}"]["get"]["responses"]["418"] =
+            serde_json::json!({"description": "A teapot."});
+        let location = "#/paths/~1projects~1{id}~1jobs~1{job_id}/get";
+        let plain = assess(&old, &new, "## 1.1.0\n\n- A teapot.\n").unwrap();
+        assert!(
+            matches!(plain.verdict, Verdict::Incompatible(_)),
+            "{:?}",
+            plain.verdict
+        );
+        // Named elsewhere in the entry, it is still a break.
+        let elsewhere = format!("## 1.1.0\n\n### Reviewed\n\n- `{location}`: fine.\n");
+        let still = assess(&old, &new, &elsewhere).unwrap();
+        assert!(
+            matches!(still.verdict, Verdict::Incompatible(_)),
+            "{:?}",
+            still.verdict
+        );
+        let judged =
+            format!("## 1.1.0\n\n### Not breaking\n\n- `{location}`: only for a new header.\n");
+        let assessment = assess(&old, &new, &judged).unwrap();
+        assert_eq!(
+            assessment.verdict,
+            Verdict::Compatible,
+            "{:?}",
+            assessment.lines
+        );
     }
 
     #[test]

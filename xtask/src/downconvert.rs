@@ -261,6 +261,16 @@ const DROPPED_KEYWORDS: &[&str] = &[
 ];
 
 fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
+    // 3.0.3 has no boolean schemas but for `additionalProperties`: `true` accepts anything,
+    // as `{}` does, and `false` nothing, as `{not: {}}` does.
+    if let Value::Bool(accepts) = schema {
+        *schema = if *accepts {
+            Value::Object(Map::new())
+        } else {
+            serde_json::json!({"not": {}})
+        };
+        return;
+    }
     let Some(object) = schema.as_object_mut() else {
         return;
     };
@@ -396,8 +406,11 @@ fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
         }
     }
     for key in ["items", "not", "additionalProperties"] {
-        if let Some(sub) = object.get_mut(key) {
-            convert_schema(sub, &format!("{at}/{key}"), notes);
+        match object.get_mut(key) {
+            // 3.0.3 allows a boolean here, and only here.
+            Some(Value::Bool(_)) if key == "additionalProperties" => {}
+            Some(sub) => convert_schema(sub, &format!("{at}/{key}"), notes),
+            None => {}
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -485,6 +498,7 @@ mod tests {
             "nested": {"type": "object", "properties": {"a": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}}}},
             "nullable_enum": {"type": ["string", "null"], "enum": ["a", "b"]},
             "only_null": {"type": "null", "description": "Nothing."},
+            "boolean_schemas": {"type": "object", "properties": {"any": true, "list": {"type": "array", "items": true}, "never": false}, "additionalProperties": true},
             "inline_object_or_null": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "null"}], "description": "An object."},
         });
         let mut converted = Map::new();

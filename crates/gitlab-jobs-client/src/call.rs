@@ -224,6 +224,7 @@ calls! {
     ListProjectJobs => "list_project_jobs": Vec<gitlab_jobs_schema::Job>,
     ListPipelineJobs => "list_pipeline_jobs": Vec<gitlab_jobs_schema::Job>,
     ListPipelineBridges => "list_pipeline_bridges": Vec<gitlab_jobs_schema::Bridge>,
+    ListPipelineTriggerJobs => "list_pipeline_trigger_jobs": Vec<gitlab_jobs_schema::Bridge>,
     GetJobByToken => "get_job_by_token": gitlab_jobs_schema::Job,
     GetAllowedAgents => "get_allowed_agents": gitlab_jobs_schema::AllowedAgents,
     GetJob => "get_job": gitlab_jobs_schema::Job,

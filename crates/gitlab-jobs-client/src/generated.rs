@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.0.1
+/// Version: 1.1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.0.1"
+        "1.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -250,9 +250,10 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `cursor`: Where the next page starts. Take it from the `Link` header; its value is opaque.
-    /// - `order_by`: Ordering for keyset pagination; only `id` is supported (the default).
+    /// Since GitLab 15.9.
+    /// - `order_by`: Ordering for keyset pagination; only `id` is supported (the default). Since GitLab 15.9.
     /// - `page`: Page to return, from 1. Defaults to 1.
-    /// - `pagination`: `keyset` to page by cursor instead of by offset.
+    /// - `pagination`: `keyset` to page by cursor instead of by offset. Since GitLab 15.9.
     /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
     /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
     /// - `ref_`: Return only jobs of pipelines for this branch or tag.
@@ -260,7 +261,7 @@ impl Client {
     /// value, `scope[]=pending&scope[]=running`: GitLab keeps only the last of repeated bare
     /// `scope=` keys and rejects a comma-separated list. An unknown status is a 400.
     /// - `sort`: Direction for keyset pagination; only `desc` is supported (the default). Any other
-    /// ordering is a 405.
+    /// ordering is a 405. Since GitLab 15.9.
     /// ```ignore
     /// let response = client.list_project_jobs()
     ///     .id(id)
@@ -293,7 +294,7 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
-    /// - `include_retried`: Also return jobs that were retried (GitLab 13.9 and later). Defaults to `false`.
+    /// - `include_retried`: Also return jobs that were retried. Defaults to `false`. Since GitLab 13.9.
     /// - `page`: Page to return, from 1. Defaults to 1.
     /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
     /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
@@ -314,12 +315,13 @@ impl Client {
     pub fn list_pipeline_jobs(&self) -> builder::ListPipelineJobs<'_> {
         builder::ListPipelineJobs::new(self)
     }
-    /// List the trigger jobs of a pipeline
+    /// List the trigger jobs of a pipeline (deprecated route)
     ///
     /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
     /// newest first, optionally filtered by status. A public project's trigger jobs can be read
-    /// without a token. GitLab 19.2 deprecated this route in favour of
-    /// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`, which answers the same.
+    /// without a token. GitLab 19.2 deprecated this route in favour of `trigger_jobs`
+    /// (`list_pipeline_trigger_jobs`), which answers the same; older instances have only this
+    /// one.
     ///
     /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/bridges`
     ///
@@ -346,11 +348,42 @@ impl Client {
     pub fn list_pipeline_bridges(&self) -> builder::ListPipelineBridges<'_> {
         builder::ListPipelineBridges::new(self)
     }
+    /// List the trigger jobs of a pipeline
+    ///
+    /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
+    /// newest first, optionally filtered by status, as the deprecated `bridges` route does. A
+    /// public project's trigger jobs can be read without a token. Since GitLab 19.2.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/trigger_jobs`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
+    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
+    /// - `page`: Page to return, from 1. Defaults to 1.
+    /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
+    /// - `scope`: Return only jobs with these statuses; all jobs when left out. Repeat the key once per
+    /// value, `scope[]=pending&scope[]=running`: GitLab keeps only the last of repeated bare
+    /// `scope=` keys and rejects a comma-separated list. An unknown status is a 400.
+    /// ```ignore
+    /// let response = client.list_pipeline_trigger_jobs()
+    ///     .id(id)
+    ///     .pipeline_id(pipeline_id)
+    ///     .page(page)
+    ///     .per_page(per_page)
+    ///     .scope(scope)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn list_pipeline_trigger_jobs(&self) -> builder::ListPipelineTriggerJobs<'_> {
+        builder::ListPipelineTriggerJobs::new(self)
+    }
     /// Get the job of a CI job token
     ///
-    /// Returns the running job that owns the CI job token the request is authenticated with
-    /// (GitLab 13.10 and later). Only a job token works here: send it as `JOB-TOKEN`, as the
-    /// `job_token` query parameter, or as `Authorization: Bearer`, from the job's own script.
+    /// Returns the running job that owns the CI job token the request is authenticated with.
+    /// Only a job token works here: send it as `JOB-TOKEN`, as the `job_token` query parameter,
+    /// or as `Authorization: Bearer`, from the job's own script. Since GitLab 13.10.
     ///
     /// Sends a `GET` request to `/job`
     ///
@@ -365,8 +398,8 @@ impl Client {
     /// Get the agents a CI job token may use
     ///
     /// Returns the GitLab agents for Kubernetes that the job owning the CI job token is allowed to
-    /// use, with the job, pipeline, project and user the access was resolved for (GitLab 13.11
-    /// and later). Only a job token works here, as for the job token's job.
+    /// use, with the job, pipeline, project and user the access was resolved for. Only a job
+    /// token works here, as for the job token's job. Since GitLab 13.11.
     ///
     /// Sends a `GET` request to `/job/allowed_agents`
     ///
@@ -402,8 +435,12 @@ impl Client {
     /// Get a job's log
     ///
     /// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
-    /// body when there is none. A running job's log grows between requests. Some installations
-    /// answer with a redirect to object storage: follow it without sending the token along.
+    /// body when there is none. A running job's log grows between requests, and comes whole.
+    /// A finished job's log is archived, and since GitLab 19.4 served with HTTP range requests:
+    /// `Range: bytes=<n>-` reads only what follows the first `n` bytes (206), so a reader that
+    /// follows a log asks for what it does not have and, answered 200, skips it. Some
+    /// installations answer with a redirect to object storage: follow it without sending the
+    /// token along.
     ///
     /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/trace`
     ///
@@ -411,10 +448,24 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
+    /// - `byte_limit`: The most bytes to return, 1 to 512000; ignored like `byte_offset` where the flag is
+    /// off. Since GitLab 19.5.
+    /// - `byte_offset`: The first byte to return, from 0; where the feature flag is off, GitLab ignores it and
+    /// answers the whole log. Since GitLab 19.5.
+    /// - `if_none_match`: The `ETag` of a finished job's archived log read before: 304 without a body while the
+    /// log is unchanged. Since GitLab 19.4.
+    /// - `range`: One byte range of the log: `bytes=<first>-`, `bytes=<first>-<last>` or
+    /// `bytes=-<length>` for the last bytes. A finished job's archived log honours it (206
+    /// with `Content-Range`; 416 past the end); a running job's live log, and any log on older
+    /// GitLab, comes whole (200), so a reader skips what it already has. Since GitLab 19.4.
     /// ```ignore
     /// let response = client.get_job_log()
     ///     .id(id)
     ///     .job_id(job_id)
+    ///     .byte_limit(byte_limit)
+    ///     .byte_offset(byte_offset)
+    ///     .if_none_match(if_none_match)
+    ///     .range(range)
     ///     .send()
     ///     .await;
     /// ```
@@ -457,10 +508,12 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
+    /// - `body`: Optional; `{}` or no body retries the job as it ran.
     /// ```ignore
     /// let response = client.retry_job()
     ///     .id(id)
     ///     .job_id(job_id)
+    ///     .body(body)
     ///     .send()
     ///     .await;
     /// ```
@@ -501,7 +554,7 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
-    /// - `body`: Optional; `{}` or no body plays the job without extra variables.
+    /// - `body`: Optional; `{}` or no body plays the job without extra variables or inputs.
     /// ```ignore
     /// let response = client.play_job()
     ///     .id(id)
@@ -1038,6 +1091,150 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::list_pipeline_trigger_jobs`]
+    ///
+    /// [`Client::list_pipeline_trigger_jobs`]: super::Client::list_pipeline_trigger_jobs
+    #[derive(Debug, Clone)]
+    pub struct ListPipelineTriggerJobs<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        pipeline_id: Result<i64, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        scope: Result<Option<::std::vec::Vec<gitlab_jobs_schema::JobScope>>, String>,
+    }
+    impl<'a> ListPipelineTriggerJobs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                pipeline_id: Err("pipeline_id was not initialized".to_string()),
+                page: Ok(None),
+                per_page: Ok(None),
+                scope: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn pipeline_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.pipeline_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for pipeline_id failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.per_page = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed".to_string()
+            });
+            self
+        }
+        pub fn scope<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<gitlab_jobs_schema::JobScope>>,
+        {
+            self.scope = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < gitlab_jobs_schema :: JobScope >` for scope failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/trigger_jobs`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<gitlab_jobs_schema::Bridge>>,
+            Error<gitlab_jobs_schema::ApiError>,
+        > {
+            let Self {
+                client,
+                id,
+                pipeline_id,
+                page,
+                per_page,
+                scope,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let pipeline_id = pipeline_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let scope = scope.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/pipelines/{}/trigger_jobs",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&pipeline_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("scope[]", &scope))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_pipeline_trigger_jobs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /// Builder for [`Client::get_job_by_token`]
     ///
     /// [`Client::get_job_by_token`]: super::Client::get_job_by_token
@@ -1256,6 +1453,10 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<gitlab_jobs_schema::ProjectId, String>,
         job_id: Result<i64, String>,
+        byte_limit: Result<Option<::std::num::NonZeroU64>, String>,
+        byte_offset: Result<Option<i64>, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+        range: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetJobLog<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1263,6 +1464,10 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 job_id: Err("job_id was not initialized".to_string()),
+                byte_limit: Ok(None),
+                byte_offset: Ok(None),
+                if_none_match: Ok(None),
+                range: Ok(None),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1283,26 +1488,93 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for job_id failed".to_string());
             self
         }
+        pub fn byte_limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.byte_limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for byte_limit failed".to_string()
+            });
+            self
+        }
+        pub fn byte_offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.byte_offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for byte_offset failed".to_string());
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        pub fn range<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.range = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for range failed".to_string()
+            });
+            self
+        }
         ///Sends a `GET` request to `/projects/{id}/jobs/{job_id}/trace`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<gitlab_jobs_schema::ApiError>> {
-            let Self { client, id, job_id } = self;
+            let Self {
+                client,
+                id,
+                job_id,
+                byte_limit,
+                byte_offset,
+                if_none_match,
+                range,
+            } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let byte_limit = byte_limit.map_err(Error::InvalidRequest)?;
+            let byte_offset = byte_offset.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let range = range.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/projects/{}/jobs/{}/trace",
                 client.baseurl,
                 encode_path(&id.to_string()),
                 encode_path(&job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            if let Some(value) = range {
+                header_map.append("Range", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new(
+                    "byte_limit",
+                    &byte_limit,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "byte_offset",
+                    &byte_offset,
+                ))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job_log",
             };
@@ -1312,6 +1584,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                206u16 => Ok(ResponseValue::stream(response)),
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1322,6 +1595,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                416u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
@@ -1449,6 +1725,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<gitlab_jobs_schema::ProjectId, String>,
         job_id: Result<i64, String>,
+        body: Result<gitlab_jobs_schema::RetryJobRequest, String>,
     }
     impl<'a> RetryJob<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1456,6 +1733,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 job_id: Err("job_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1476,14 +1754,29 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for job_id failed".to_string());
             self
         }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::RetryJobRequest>,
+        {
+            self.body = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: RetryJobRequest` for body failed".to_string()
+            });
+            self
+        }
         ///Sends a `POST` request to `/projects/{id}/jobs/{job_id}/retry`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<gitlab_jobs_schema::Job>, Error<gitlab_jobs_schema::ApiError>>
         {
-            let Self { client, id, job_id } = self;
+            let Self {
+                client,
+                id,
+                job_id,
+                body,
+            } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/projects/{}/jobs/{}/retry",
                 client.baseurl,
@@ -1503,6 +1796,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .json(&body)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

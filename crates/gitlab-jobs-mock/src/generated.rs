@@ -417,6 +417,122 @@ pub mod operations {
             )
         }
     }
+    pub struct ListPipelineTriggerJobsWhen(::httpmock::When);
+    impl ListPipelineTriggerJobsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/projects/[^/]*/pipelines/[^/]*/trigger_jobs$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/pipelines/.*/trigger_jobs$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn pipeline_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/pipelines/{}/trigger_jobs$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn scope<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<gitlab_jobs_schema::JobScope>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(value.iter().fold(self.0, |when, scope| {
+                    when.query_param("scope[]", scope.to_string())
+                }))
+            } else {
+                Self(self.0.query_param_missing("scope[]"))
+            }
+        }
+    }
+    pub struct ListPipelineTriggerJobsThen(::httpmock::Then);
+    impl ListPipelineTriggerJobsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<gitlab_jobs_schema::Bridge>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetJobByTokenWhen(::httpmock::When);
     impl GetJobByTokenWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -649,6 +765,46 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        pub fn byte_limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("byte_limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("byte_limit"))
+            }
+        }
+        pub fn byte_offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("byte_offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("byte_offset"))
+            }
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+        pub fn range<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Range", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Range"))
+            }
+        }
     }
     pub struct GetJobLogThen(::httpmock::Then);
     impl GetJobLogThen {
@@ -665,6 +821,17 @@ pub mod operations {
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(value),
             )
+        }
+        pub fn partial_content(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(206u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
         }
         pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
@@ -694,6 +861,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn range_not_satisfiable(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(416u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -818,6 +993,9 @@ pub mod operations {
             let re = regex::Regex::new(&format!("^/projects/.*/jobs/{}/retry$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: &gitlab_jobs_schema::RetryJobRequest) -> Self {
+            Self(self.0.json_body_obj(value))
         }
     }
     pub struct RetryJobThen(::httpmock::Then);
@@ -1068,6 +1246,9 @@ pub trait MockServerExt {
     fn list_pipeline_bridges<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListPipelineBridgesWhen, operations::ListPipelineBridgesThen);
+    fn list_pipeline_trigger_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListPipelineTriggerJobsWhen, operations::ListPipelineTriggerJobsThen);
     fn get_job_by_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetJobByTokenWhen, operations::GetJobByTokenThen);
@@ -1124,6 +1305,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListPipelineBridgesWhen::new(when),
                 operations::ListPipelineBridgesThen::new(then),
+            )
+        })
+    }
+    fn list_pipeline_trigger_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListPipelineTriggerJobsWhen, operations::ListPipelineTriggerJobsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListPipelineTriggerJobsWhen::new(when),
+                operations::ListPipelineTriggerJobsThen::new(then),
             )
         })
     }

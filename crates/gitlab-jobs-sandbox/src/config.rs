@@ -75,6 +75,32 @@ pub struct Config {
     pub future_values: bool,
     /// The reference page `cargo xtask docs` built, served at `/docs`.
     pub docs: Option<std::path::PathBuf>,
+    /// GitLab feature flags that change the Jobs API, each off by default as on GitLab.
+    pub flags: FeatureFlags,
+    /// Honour `Range` on a running job's live log too. GitLab answers a live log whole and
+    /// ranges only an archived one; this models a server that ranges both.
+    pub live_log_ranges: bool,
+    /// Running jobs' logs grow while the sandbox runs.
+    pub grow_logs: Option<GrowLogs>,
+}
+
+/// GitLab feature flags the sandbox knows, named as GitLab names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeatureFlags {
+    /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403.
+    pub ci_job_inputs: bool,
+    /// `ci_job_trace_api_range_via_workhorse`: the log route reads `byte_offset` and
+    /// `byte_limit`; off, it ignores them and answers the whole log.
+    pub ci_job_trace_api_range_via_workhorse: bool,
+}
+
+/// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
+/// bytes of lines; a log that reaches `finish_at` bytes ends its job with `success`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrowLogs {
+    pub every: Duration,
+    pub bytes: usize,
+    pub finish_at: Option<usize>,
 }
 
 impl Default for Config {
@@ -88,6 +114,9 @@ impl Default for Config {
             jobs_rate_limit: 600,
             future_values: false,
             docs: None,
+            flags: FeatureFlags::default(),
+            live_log_ranges: false,
+            grow_logs: None,
         }
     }
 }

@@ -10,6 +10,7 @@ use gitlab_jobs_schema::{
 };
 
 use crate::config::Config;
+use crate::store::Log;
 use crate::store::{
     Agent, Commit, Credential, Job, Kind, Pipeline, Project, Role, Runner, RunnerManager, Store,
     Time, TokenScope, User,
@@ -407,9 +408,9 @@ impl Seeder {
         let failure_reason = (status == JobStatus::Failed)
             .then(|| FAILURES[self.rng.usize(..FAILURES.len())].clone());
         let log = if started {
-            log_for(name, &status, failure_reason.as_ref())
+            Log::from(log_for(name, &status, failure_reason.as_ref()))
         } else {
-            Bytes::new()
+            Log::default()
         };
         let mut artifacts = Vec::new();
         if status == JobStatus::Success {
@@ -583,7 +584,7 @@ impl Seeder {
         bridge.runner_id = None;
         bridge.runner_manager_id = None;
         bridge.tag_list.clear();
-        bridge.log = Bytes::new();
+        bridge.log = Log::default();
         bridge.coverage = None;
         bridge.environment = None;
         bridge.allow_failure = salt.is_multiple_of(2);

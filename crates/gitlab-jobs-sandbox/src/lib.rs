@@ -1,6 +1,6 @@
 //! A faithful fake of GitLab's REST Jobs API (v4) on loopback.
 //!
-//! It serves the eleven operations of the `gitlab-jobs` contract under `/api/v4`, over a
+//! It serves the twelve operations of the `gitlab-jobs` contract under `/api/v4`, over a
 //! seeded, deterministic data set, with GitLab's authentication, permissions, pagination,
 //! state machine, error bodies and rate limit; and, on request, faults: latency, server
 //! errors, an instance throttle's 429s, dropped connections, and log redirects to a second
@@ -26,6 +26,7 @@ pub mod data;
 mod errors;
 mod faults;
 mod front;
+mod log;
 pub mod outside;
 pub mod pagination;
 pub mod query;
@@ -36,6 +37,7 @@ pub mod store;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
@@ -46,7 +48,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, Faults, Tokens};
+pub use config::{Config, Faults, FeatureFlags, GrowLogs, Tokens};
 
 use crate::auth::Caller;
 use crate::errors::Failure;
@@ -61,6 +63,8 @@ pub struct App {
     limiter: Arc<Mutex<HashMap<i64, (i64, u32)>>>,
     /// The second origin logs redirect to, when that fault is on.
     log_origin: Option<String>,
+    /// Bytes of log bodies served, for tests and benchmarks of log readers.
+    log_bytes: Arc<AtomicU64>,
 }
 
 impl App {
@@ -157,7 +161,7 @@ fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) ->
                         .expect("never poisoned")
                         .jobs
                         .get(&id)
-                        .map(|job| job.log.clone())
+                        .map(|job| job.log.to_vec())
                 });
                 match log {
                     Some(log) => (
@@ -173,6 +177,27 @@ fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) ->
     )
 }
 
+/// Grows every running build's log as [`GrowLogs`] says, until the sandbox stops.
+async fn grow_logs(
+    store: Arc<Mutex<Store>>,
+    grow: GrowLogs,
+    stopped: impl std::future::Future<Output = ()>,
+) {
+    let mut ticks = tokio::time::interval(grow.every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    tokio::pin!(stopped);
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            _ = ticks.tick() => {
+                let mut store = store.lock().expect("never poisoned");
+                store.grow_running_logs(grow.bytes, grow.finish_at, store::now());
+            }
+        }
+    }
+}
+
 /// A running sandbox. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Sandbox {
@@ -180,6 +205,7 @@ pub struct Sandbox {
     url: String,
     store: Arc<Mutex<Store>>,
     config: Arc<Config>,
+    log_bytes: Arc<AtomicU64>,
     storage_seen: Arc<Mutex<Vec<HeaderMap>>>,
     shutdown: Option<oneshot::Sender<()>>,
     tasks: Vec<JoinHandle<()>>,
@@ -207,13 +233,22 @@ impl Sandbox {
                     .await;
             }));
         }
+        if let Some(grow) = config.grow_logs {
+            tasks.push(tokio::spawn(grow_logs(
+                store.clone(),
+                grow,
+                stopped.clone(),
+            )));
+        }
         let config = Arc::new(config);
+        let log_bytes = Arc::new(AtomicU64::new(0));
         let app = App {
             store: store.clone(),
             config: config.clone(),
             rng: Arc::new(Mutex::new(fastrand::Rng::with_seed(config.seed))),
             limiter: Arc::new(Mutex::new(HashMap::new())),
             log_origin,
+            log_bytes: log_bytes.clone(),
         };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
@@ -235,6 +270,7 @@ impl Sandbox {
             url: format!("http://{address}/api/v4"),
             store,
             config,
+            log_bytes,
             storage_seen,
             shutdown: Some(shutdown),
             tasks,
@@ -252,6 +288,12 @@ impl Sandbox {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Bytes of job log bodies served so far (redirected logs aside), to measure what a log
+    /// reader transfers.
+    pub fn log_bytes_served(&self) -> u64 {
+        self.log_bytes.load(Ordering::Relaxed)
     }
 
     /// The token of a running job of `acme/platform/api`, for the job-token routes.

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use gitlab_jobs_sandbox::{Config, Faults, Sandbox, Tokens};
+use gitlab_jobs_sandbox::{Config, Faults, FeatureFlags, GrowLogs, Sandbox, Tokens};
 
 /// A faithful fake of GitLab's Jobs API on loopback, with a seeded data set.
 #[derive(Debug, Parser)]
@@ -67,6 +67,23 @@ struct Options {
     /// target/openapi-docs/reference.html, if it did.
     #[arg(long)]
     docs: Option<std::path::PathBuf>,
+    /// Turn on GitLab feature flags, by GitLab's names (repeatable): ci_job_inputs (retry
+    /// accepts `inputs`), ci_job_trace_api_range_via_workhorse (the log route reads
+    /// `byte_offset` and `byte_limit`).
+    #[arg(long = "feature", value_name = "FLAG", value_parser = ["ci_job_inputs", "ci_job_trace_api_range_via_workhorse"])]
+    features: Vec<String>,
+    /// Honour `Range` on running jobs' live logs too (GitLab ranges only archived logs).
+    #[arg(long)]
+    live_log_ranges: bool,
+    /// Grow every running job's log by this many bytes every --grow-every-ms.
+    #[arg(long, value_name = "BYTES")]
+    grow_logs: Option<usize>,
+    /// Milliseconds between two growths of the logs.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..), requires = "grow_logs")]
+    grow_every_ms: u64,
+    /// End a growing job with `success` once its log reaches this many bytes.
+    #[arg(long, value_name = "BYTES", requires = "grow_logs")]
+    finish_at: Option<usize>,
 }
 
 fn share(text: &str) -> Result<f64, String> {
@@ -110,6 +127,19 @@ async fn main() -> ExitCode {
             let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../target/openapi-docs/reference.html");
             built.is_file().then_some(built)
+        }),
+        flags: FeatureFlags {
+            ci_job_inputs: options.features.iter().any(|flag| flag == "ci_job_inputs"),
+            ci_job_trace_api_range_via_workhorse: options
+                .features
+                .iter()
+                .any(|flag| flag == "ci_job_trace_api_range_via_workhorse"),
+        },
+        live_log_ranges: options.live_log_ranges,
+        grow_logs: options.grow_logs.map(|bytes| GrowLogs {
+            every: Duration::from_millis(options.grow_every_ms),
+            bytes,
+            finish_at: options.finish_at,
         }),
     };
     let sandbox = match Sandbox::start(config).await {

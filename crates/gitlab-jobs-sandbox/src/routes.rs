@@ -1,9 +1,9 @@
-//! The eleven operations of the Jobs API, under `/api/v4`.
+//! The twelve operations of the Jobs API, under `/api/v4`.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST, LOCATION};
+use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -33,7 +33,12 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
         (
             Method::GET,
             "/projects/{id}/pipelines/{pipeline_id}/bridges",
-            get(list_pipeline_bridges),
+            get(list_pipeline_trigger_jobs),
+        ),
+        (
+            Method::GET,
+            "/projects/{id}/pipelines/{pipeline_id}/trigger_jobs",
+            get(list_pipeline_trigger_jobs),
         ),
         (Method::GET, "/job", get(get_job_by_token)),
         (Method::GET, "/job/allowed_agents", get(get_allowed_agents)),
@@ -174,8 +179,9 @@ async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer
     Ok(json(StatusCode::OK, &jobs, headers))
 }
 
-/// `GET /projects/:id/pipelines/:pipeline_id/bridges`: trigger jobs that were not retried.
-async fn list_pipeline_bridges(State(app): State<App>, request: Incoming) -> Answer {
+/// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs` (GitLab 19.2) and the `bridges`
+/// route it deprecates, which answer alike: trigger jobs that were not retried.
+async fn list_pipeline_trigger_jobs(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
     let caller = request.caller(&store, JobTokens::Ignored)?;
     let query = &request.query;
@@ -242,10 +248,16 @@ async fn get_job(State(app): State<App>, request: Incoming) -> Answer {
     ))
 }
 
-/// `GET /projects/:id/jobs/:job_id/trace`: the log as text, or a redirect to object storage.
+/// `GET /projects/:id/jobs/:job_id/trace`: the log (see [`crate::log`]), or a redirect to
+/// object storage.
 async fn get_job_log(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
-    let job = request.readable_job(&store)?;
+    let caller = request.signed_in(&store, JobTokens::Ignored)?;
+    let window = crate::log::Window::parse(&request.query)?;
+    let (project, job) = request.job(&store, caller, false)?;
+    if !caller.can_read_jobs(&store, project) {
+        return Err(Failure::forbidden(None));
+    }
     if let Some(origin) = &app.log_origin {
         let target = format!(
             "{origin}/logs/{}.log?X-Amz-Expires=600&X-Amz-Signature=sandbox",
@@ -257,17 +269,14 @@ async fn get_job_log(State(app): State<App>, request: Incoming) -> Answer {
             .insert(LOCATION, HeaderValue::from_str(&target).expect("a URL"));
         return Ok(response);
     }
-    let mut response = (StatusCode::OK, job.log.clone()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    let disposition = format!("infile; filename=\"{}.log\"", job.id);
-    headers.insert(
-        CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).expect("a header value"),
-    );
+    let ask = crate::log::Ask {
+        headers: &request.headers,
+        window: window.filter(|_| app.config.flags.ci_job_trace_api_range_via_workhorse),
+        live_ranges: app.config.live_log_ranges,
+    };
+    let (response, served) = crate::log::answer(job, ask);
+    app.log_bytes
+        .fetch_add(served, std::sync::atomic::Ordering::Relaxed);
     Ok(response)
 }
 
@@ -335,6 +344,27 @@ impl ActionParams {
         }
     }
 
+    /// A hash of job inputs, `inputs` or `job_inputs`, in a JSON body: values that are
+    /// strings, numbers, booleans or arrays, as a job's `spec:inputs` types allow. Absent,
+    /// `null` and `{}` are none.
+    fn inputs(&self, name: &str) -> Result<Option<&serde_json::Map<String, Value>>, Failure> {
+        match self.json.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(inputs)) => {
+                for (input, value) in inputs {
+                    if !matches!(
+                        value,
+                        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Array(_)
+                    ) {
+                        return Err(Failure::invalid(&format!("{name}[{input}]")));
+                    }
+                }
+                Ok((!inputs.is_empty()).then_some(inputs))
+            }
+            Some(_) => Err(Failure::invalid(name)),
+        }
+    }
+
     /// `job_variables_attributes`: `[{key, value}]` of strings in JSON, or
     /// `job_variables_attributes[][key]=...&job_variables_attributes[][value]=...` in a form.
     fn variables(&self) -> Result<Vec<(String, String)>, Failure> {
@@ -354,6 +384,15 @@ impl ActionParams {
                             Some(Value::String(text)) => Ok(text.clone()),
                             Some(_) => Err(Failure::invalid(&format!("{name}[{index}][{field}]"))),
                         };
+                        match item.get("variable_type") {
+                            None | Some(Value::Null) => {}
+                            Some(Value::String(kind)) if kind == "env_var" || kind == "file" => {}
+                            Some(_) => {
+                                return Err(Failure::invalid_value(&format!(
+                                    "{name}[{index}][variable_type]"
+                                )));
+                            }
+                        }
                         Ok((field("key")?, field("value")?))
                     })
                     .collect();
@@ -431,12 +470,19 @@ async fn cancel_job(State(app): State<App>, request: Incoming, body: Bytes) -> A
 }
 
 /// `POST /projects/:id/jobs/:job_id/retry`: builds and trigger jobs; answers the new job.
-async fn retry_job(State(app): State<App>, request: Incoming) -> Answer {
+async fn retry_job(State(app): State<App>, request: Incoming, body: Bytes) -> Answer {
     let mut store = app.store();
     let caller = request.acting(&store)?;
+    let params = ActionParams::read(&request, &body)?;
+    let inputs = params.inputs("inputs")?;
     let (project, job) = request.job(&store, caller, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
+    }
+    if inputs.is_some() && !app.config.flags.ci_job_inputs {
+        return Err(Failure::forbidden(Some(
+            "The inputs parameter is not available",
+        )));
     }
     let (job_id, user_id) = (
         job.id,
@@ -465,7 +511,9 @@ async fn erase_job(State(app): State<App>, request: Incoming) -> Answer {
 async fn play_job(State(app): State<App>, request: Incoming, body: Bytes) -> Answer {
     let mut store = app.store();
     let caller = request.acting(&store)?;
-    let variables = ActionParams::read(&request, &body)?.variables()?;
+    let params = ActionParams::read(&request, &body)?;
+    let variables = params.variables()?;
+    params.inputs("job_inputs")?;
     let (project, job) = request.job(&store, caller, true)?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));

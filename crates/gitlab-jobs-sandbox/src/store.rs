@@ -1,8 +1,8 @@
 //! The sandbox's state: users, tokens, projects, pipelines and jobs, and the job state machine.
 
+pub use crate::log::Log;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, Utc};
 use gitlab_jobs_schema::{
     EnvironmentTier, FailureReason, JobArtifact, JobStatus, PipelineSource, RunnerType, UserState,
@@ -152,7 +152,9 @@ pub struct Job {
     pub tag_list: Vec<String>,
     pub archived: bool,
     pub retried: bool,
-    pub log: Bytes,
+    /// The log as written so far; a running job's grows (appending is amortized, so a log
+    /// that grows to N bytes costs O(N)).
+    pub log: Log,
     /// Variables given when the job was played.
     pub variables: Vec<(String, String)>,
     pub environment: Option<(EnvironmentTier, String)>,
@@ -320,6 +322,27 @@ impl Store {
         }
     }
 
+    /// Appends `bytes` bytes to the log of every running build; a log that reaches
+    /// `finish_at` bytes ends its job with `success`.
+    pub fn grow_running_logs(&mut self, bytes: usize, finish_at: Option<usize>, now: Time) {
+        let running: Vec<i64> = self
+            .jobs
+            .values()
+            .filter(|job| job.status == JobStatus::Running && job.is_build())
+            .map(|job| job.id)
+            .collect();
+        for job_id in running {
+            let job = self.jobs.get_mut(&job_id).expect("listed above");
+            crate::log::grow(&mut job.log, bytes);
+            if finish_at.is_some_and(|limit| job.log.len() >= limit) {
+                job.status = JobStatus::Success;
+                job.finished_at = Some(now);
+                let pipeline_id = job.pipeline_id;
+                self.refresh_pipeline(pipeline_id, now);
+            }
+        }
+    }
+
     /// Retries a finished job: a new job runs it again, and the old one is marked retried.
     pub fn retry(&mut self, job_id: i64, user_id: i64, now: Time) -> Result<i64, Refusal> {
         let job = &self.jobs[&job_id];
@@ -343,7 +366,7 @@ impl Store {
         new.runner_id = None;
         new.runner_manager_id = None;
         new.retried = false;
-        new.log = Bytes::new();
+        new.log = Log::default();
         if let Kind::Bridge { .. } = new.kind {
             new.kind = Kind::Bridge {
                 downstream_pipeline_id: None,
@@ -371,7 +394,7 @@ impl Store {
         }
         job.artifacts.clear();
         job.artifacts_expire_at = None;
-        job.log = Bytes::new();
+        job.log.clear();
         job.erased_at = Some(now);
         Ok(())
     }

@@ -105,3 +105,6 @@ pub fn job_variable_attributes() -> Value {
 pub fn cancel_job_request() -> Value {
     serde_json::json!({ "force": true })
 }
+pub fn retry_job_request() -> Value {
+    serde_json::json!({ "inputs": { "deploy_to": "production", "dry_run": false } })
+}

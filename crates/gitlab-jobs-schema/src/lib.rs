@@ -1,4 +1,4 @@
-//! Models of GitLab's REST Jobs API (v4): what its eleven operations send and receive.
+//! Models of GitLab's REST Jobs API (v4): what its twelve operations send and receive.
 //!
 //! The types follow what GitLab's source sends, key by key, and read whatever GitLab, older
 //! instances and GitLab's own documentation send. A field says how GitLab sends it by its type
@@ -63,7 +63,10 @@ pub use job_project::JobProject;
 pub use job_status::{JobScope, JobStatus};
 pub use pipeline::{PipelineBasic, PipelineSource};
 pub use project_id::ProjectId;
-pub use requests::{CancelJobRequest, JobVariableAttributes, PlayJobRequest};
+pub use requests::{
+    CancelJobRequest, JobInputValue, JobVariableAttributes, PlayJobRequest, RetryJobRequest,
+    VariableType,
+};
 pub use runner::{JobExecutionStatus, Runner, RunnerStatus, RunnerType};
 pub use runner_manager::{RunnerManager, RunnerManagerStatus};
 pub use user::User;

@@ -73,6 +73,7 @@ components!(
     crate::JobScope,
     crate::PlayJobRequest,
     crate::ProjectId,
+    crate::RetryJobRequest,
     crate::params::KeysetOrderBy,
     crate::params::PaginationMode,
     crate::params::SortDirection,
@@ -109,7 +110,44 @@ pub fn document() -> Result<Value, String> {
         Value::Object(schemas.into_iter().collect()),
     );
     complete_operation_examples(&mut document);
+    mark_since(&mut document);
     Ok(document)
+}
+
+/// Gives each operation and parameter whose description says "Since GitLab X.Y" the
+/// machine-readable [`SINCE`](crate::wire::SINCE) extension; the schemas' properties get it
+/// from the schema generator.
+fn mark_since(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(Value::as_object_mut);
+    for operation in operations {
+        mark(operation);
+        let parameters = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object_mut);
+        for parameter in parameters {
+            mark(parameter);
+        }
+    }
+
+    fn mark(object: &mut serde_json::Map<String, Value>) {
+        let version = object
+            .get("description")
+            .and_then(Value::as_str)
+            .and_then(crate::wire::since);
+        if let Some(version) = version {
+            object.insert(crate::wire::SINCE.to_owned(), version.into());
+        }
+    }
 }
 
 /// Completes the operations' examples with the keys their schemas require from the models'
@@ -242,7 +280,7 @@ fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
 /// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
 /// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
 /// and `cargo xtask compat` checks that a change raised the right part.
-pub const CONTRACT_VERSION: &str = "1.0.1";
+pub const CONTRACT_VERSION: &str = "1.1.0";
 
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
@@ -286,6 +324,7 @@ or `job_token`). A token with the `read_api` scope may only read.";
         paths::list_project_jobs,
         paths::list_pipeline_jobs,
         paths::list_pipeline_bridges,
+        paths::list_pipeline_trigger_jobs,
         paths::get_job_by_token,
         paths::get_allowed_agents,
         paths::get_job,

@@ -63,9 +63,45 @@ pub struct ProjectJobsFilter {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PipelineJobsFilter {
-    /// Also return jobs that were retried (GitLab 13.9 and later). Defaults to `false`.
+    /// Also return jobs that were retried. Defaults to `false`. Since GitLab 13.9.
     #[param(default = false)]
     pub include_retried: Option<bool>,
+}
+
+/// The request headers of a ranged or conditional log read (RFC 9110).
+// Evidence: GitLab merge requests 255994 (archived logs through Workhorse, behind
+// `ci_job_trace_api_archived_log_via_workhorse`) and 258487 (on by default, `Range: bytes=0-99`
+// answered 206), on GitLab.com since September 2026.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct LogReadHeaders {
+    /// One byte range of the log: `bytes=<first>-`, `bytes=<first>-<last>` or
+    /// `bytes=-<length>` for the last bytes. A finished job's archived log honours it (206
+    /// with `Content-Range`; 416 past the end); a running job's live log, and any log on older
+    /// GitLab, comes whole (200), so a reader skips what it already has. Since GitLab 19.4.
+    #[param(rename = "Range", example = "bytes=1024-", nullable = false)]
+    pub range: Option<String>,
+    /// The `ETag` of a finished job's archived log read before: 304 without a body while the
+    /// log is unchanged. Since GitLab 19.4.
+    #[param(rename = "If-None-Match", nullable = false)]
+    pub if_none_match: Option<String>,
+}
+
+/// Bounds of a log read in the query, behind the beta feature flag
+/// `ci_job_trace_api_range_via_workhorse`.
+// Evidence: GitLab's own `openapi_v3.yaml` (19.5) lists both; merge request 257010 notes that
+// `byte_offset` alone has no upper bound.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogWindow {
+    /// The first byte to return, from 0; where the feature flag is off, GitLab ignores it and
+    /// answers the whole log. Since GitLab 19.5.
+    #[param(minimum = 0)]
+    pub byte_offset: Option<i64>,
+    /// The most bytes to return, 1 to 512000; ignored like `byte_offset` where the flag is
+    /// off. Since GitLab 19.5.
+    #[param(minimum = 1, maximum = 512000)]
+    pub byte_limit: Option<i64>,
 }
 
 /// Offset pagination, GitLab's default.
@@ -81,20 +117,21 @@ pub struct OffsetPagination {
     pub per_page: Option<i64>,
 }
 
-/// Keyset pagination, which the project job list supports (GitLab 15.9 and later). GitLab
+/// Keyset pagination, which the project job list supports since GitLab 15.9. GitLab
 /// recommends it for reading many pages: the next page's URL, with its `cursor`, is in the
 /// `Link` header (`rel="next"`), which is absent on the last page.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct KeysetPagination {
-    /// `keyset` to page by cursor instead of by offset.
+    /// `keyset` to page by cursor instead of by offset. Since GitLab 15.9.
     pub pagination: Option<PaginationMode>,
-    /// Ordering for keyset pagination; only `id` is supported (the default).
+    /// Ordering for keyset pagination; only `id` is supported (the default). Since GitLab 15.9.
     pub order_by: Option<KeysetOrderBy>,
     /// Direction for keyset pagination; only `desc` is supported (the default). Any other
-    /// ordering is a 405.
+    /// ordering is a 405. Since GitLab 15.9.
     pub sort: Option<SortDirection>,
     /// Where the next page starts. Take it from the `Link` header; its value is opaque.
+    /// Since GitLab 15.9.
     pub cursor: Option<String>,
 }
 

@@ -4,10 +4,13 @@
 #![cfg(feature = "openapi")]
 
 use crate::params::{
-    JobPath, KeysetPagination, OffsetPagination, PipelineJobsFilter, PipelinePath,
-    ProjectJobsFilter, ProjectPath, ScopeFilter,
+    JobPath, KeysetPagination, LogReadHeaders, LogWindow, OffsetPagination, PipelineJobsFilter,
+    PipelinePath, ProjectJobsFilter, ProjectPath, ScopeFilter,
 };
-use crate::{AllowedAgents, ApiError, Bridge, CancelJobRequest, Job, JobOrBridge, PlayJobRequest};
+use crate::{
+    AllowedAgents, ApiError, Bridge, CancelJobRequest, Job, JobOrBridge, PlayJobRequest,
+    RetryJobRequest,
+};
 
 /// The tag of every operation.
 pub const JOBS_TAG: &str = "jobs";
@@ -19,6 +22,7 @@ macro_rules! job_operation {
     (
         $(#[doc = $doc:literal])*
         $method:ident $path:literal,
+        $(params($($param:ty),+),)?
         $(request_body($($body:tt)*),)?
         responses($($response:tt)*),
         fn $name:ident;
@@ -28,7 +32,7 @@ macro_rules! job_operation {
             $method,
             path = $path,
             tag = JOBS_TAG,
-            params(JobPath),
+            params(JobPath $($(, $param)+)?),
             $(request_body($($body)*),)?
             responses(
                 $($response)*
@@ -148,48 +152,73 @@ pub fn list_project_jobs() {}
 )]
 pub fn list_pipeline_jobs() {}
 
-/// List the trigger jobs of a pipeline
-///
-/// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
-/// newest first, optionally filtered by status. A public project's trigger jobs can be read
-/// without a token. GitLab 19.2 deprecated this route in favour of
-/// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`, which answers the same.
-#[utoipa::path(
-    get,
-    path = "/projects/{id}/pipelines/{pipeline_id}/bridges",
-    tag = JOBS_TAG,
-    params(PipelinePath, ScopeFilter, OffsetPagination),
-    responses(
-        (status = 200, description = "A page of the pipeline's trigger jobs, newest first.",
-            body = Vec<Bridge>, headers(
-                ("X-Page" = i64, description = "The current page."),
-                ("X-Per-Page" = i64, description = "Items per page."),
-                ("X-Next-Page" = String, description = "The next page, or an empty string on the last page."),
-                ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page."),
-                ("X-Total" = i64, description = "The number of trigger jobs; left out when there are more than 10,000."),
-                ("X-Total-Pages" = i64, description = "The number of pages; left out when there are more than 10,000 trigger jobs."),
-                ("Link" = String, description = "RFC 8288 links to the `prev`, `next`, `first` and `last` pages."),
+/// The two routes that list a pipeline's trigger jobs, which answer alike.
+macro_rules! trigger_jobs_operation {
+    ($(#[$attr:meta])* get $path:literal, fn $name:ident;) => {
+        $(#[$attr])*
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = JOBS_TAG,
+            params(PipelinePath, ScopeFilter, OffsetPagination),
+            responses(
+                (status = 200, description = "A page of the pipeline's trigger jobs, newest first.",
+                    body = Vec<Bridge>, headers(
+                        ("X-Page" = i64, description = "The current page."),
+                        ("X-Per-Page" = i64, description = "Items per page."),
+                        ("X-Next-Page" = String, description = "The next page, or an empty string on the last page."),
+                        ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page."),
+                        ("X-Total" = i64, description = "The number of trigger jobs; left out when there are more than 10,000."),
+                        ("X-Total-Pages" = i64, description = "The number of pages; left out when there are more than 10,000 trigger jobs."),
+                        ("Link" = String, description = "RFC 8288 links to the `prev`, `next`, `first` and `last` pages."),
+                    ),
+                    example = json!(crate::examples::list_pipeline_bridges())),
+                (status = 400, description = "A parameter is invalid, such as an unknown `scope[]` value.",
+                    body = ApiError, example = json!({"error": "scope does not have a valid value"})),
+                (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+                    body = ApiError, example = json!({"message": "401 Unauthorized"})),
+                (status = 403, description = "The user may not read the project's jobs.",
+                    body = ApiError, example = json!({"message": "403 Forbidden"})),
+                (status = 404, description = "The project or the pipeline does not exist, or the user cannot see it.",
+                    body = ApiError, example = json!({"message": "404 Not found"})),
             ),
-            example = json!(crate::examples::list_pipeline_bridges())),
-        (status = 400, description = "A parameter is invalid, such as an unknown `scope[]` value.",
-            body = ApiError, example = json!({"error": "scope does not have a valid value"})),
-        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
-            body = ApiError, example = json!({"message": "401 Unauthorized"})),
-        (status = 403, description = "The user may not read the project's jobs.",
-            body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 404, description = "The project or the pipeline does not exist, or the user cannot see it.",
-            body = ApiError, example = json!({"message": "404 Not found"})),
-    ),
-    security(("private_token" = []), ("bearer" = []), ()),
-)]
-pub fn list_pipeline_bridges() {}
+            security(("private_token" = []), ("bearer" = []), ()),
+        )]
+        pub fn $name() {}
+    };
+}
+
+trigger_jobs_operation! {
+    /// List the trigger jobs of a pipeline (deprecated route)
+    ///
+    /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
+    /// newest first, optionally filtered by status. A public project's trigger jobs can be read
+    /// without a token. GitLab 19.2 deprecated this route in favour of `trigger_jobs`
+    /// (`list_pipeline_trigger_jobs`), which answers the same; older instances have only this
+    /// one.
+    #[deprecated = "GitLab 19.2 deprecated the route: use list_pipeline_trigger_jobs on 19.2 and later"]
+    get "/projects/{id}/pipelines/{pipeline_id}/bridges",
+    fn list_pipeline_bridges;
+}
+
+trigger_jobs_operation! {
+    /// List the trigger jobs of a pipeline
+    ///
+    /// Returns the pipeline's trigger jobs (bridges), the jobs that start downstream pipelines,
+    /// newest first, optionally filtered by status, as the deprecated `bridges` route does. A
+    /// public project's trigger jobs can be read without a token. Since GitLab 19.2.
+    // Evidence: client-go merge request 3134 ("add ListPipelineTriggerJobs and deprecate
+    // ListPipelineBridges ... introduced in GitLab 19.2") and GitLab's `openapi_v3.yaml` (19.5).
+    get "/projects/{id}/pipelines/{pipeline_id}/trigger_jobs",
+    fn list_pipeline_trigger_jobs;
+}
 
 job_token_operation! {
     /// Get the job of a CI job token
     ///
-    /// Returns the running job that owns the CI job token the request is authenticated with
-    /// (GitLab 13.10 and later). Only a job token works here: send it as `JOB-TOKEN`, as the
-    /// `job_token` query parameter, or as `Authorization: Bearer`, from the job's own script.
+    /// Returns the running job that owns the CI job token the request is authenticated with.
+    /// Only a job token works here: send it as `JOB-TOKEN`, as the `job_token` query parameter,
+    /// or as `Authorization: Bearer`, from the job's own script. Since GitLab 13.10.
     get "/job",
     responses(
         (status = 200, description = "The job that owns the token.",
@@ -202,8 +231,8 @@ job_token_operation! {
     /// Get the agents a CI job token may use
     ///
     /// Returns the GitLab agents for Kubernetes that the job owning the CI job token is allowed to
-    /// use, with the job, pipeline, project and user the access was resolved for (GitLab 13.11
-    /// and later). Only a job token works here, as for the job token's job.
+    /// use, with the job, pipeline, project and user the access was resolved for. Only a job
+    /// token works here, as for the job token's job. Since GitLab 13.11.
     get "/job/allowed_agents",
     responses(
         (status = 200, description = "The allowed agents and the context they were resolved for.",
@@ -232,17 +261,44 @@ job_operation! {
     /// Get a job's log
     ///
     /// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
-    /// body when there is none. A running job's log grows between requests. Some installations
-    /// answer with a redirect to object storage: follow it without sending the token along.
+    /// body when there is none. A running job's log grows between requests, and comes whole.
+    /// A finished job's log is archived, and since GitLab 19.4 served with HTTP range requests:
+    /// `Range: bytes=<n>-` reads only what follows the first `n` bytes (206), so a reader that
+    /// follows a log asks for what it does not have and, answered 200, skips it. Some
+    /// installations answer with a redirect to object storage: follow it without sending the
+    /// token along.
     get "/projects/{id}/jobs/{job_id}/trace",
+    params(LogReadHeaders, LogWindow),
     responses(
-        (status = 200, description = "The log, as raw bytes (usually UTF-8 with ANSI color codes).",
+        (status = 200, description = "The whole log, as raw bytes (usually UTF-8 with ANSI color codes).",
             body = String, content_type = "text/plain",
+            headers(
+                ("Content-Disposition" = String, description = "`infile; filename=\"<job_id>.log\"`."),
+                ("Accept-Ranges" = String, description = "`bytes` where the log is archived and `Range` is honoured; absent on a live log. Since GitLab 19.4."),
+                ("ETag" = String, description = "The archived log's entity tag, for `If-None-Match`; absent on a live log. Since GitLab 19.4."),
+                ("Last-Modified" = String, description = "When the archived log was written; absent on a live log. Since GitLab 19.4."),
+            ),
             example = json!("Running with gitlab-runner 16.11.1 (535ced5f)\n  on docker-auto-scale s_89e5e995\n$ bundle exec rubocop\nJob succeeded\n")),
+        (status = 206, description = "The part of an archived log that `Range` asked for. Since GitLab 19.4.",
+            body = String, content_type = "text/plain",
+            headers(
+                ("Content-Range" = String, description = "`bytes <first>-<last>/<length>`: where the part sits in the log, and the log's whole length."),
+                ("Content-Disposition" = String, description = "`infile; filename=\"<job_id>.log\"`."),
+                ("Accept-Ranges" = String, description = "`bytes`."),
+                ("ETag" = String, description = "The archived log's entity tag."),
+                ("Last-Modified" = String, description = "When the archived log was written."),
+            ),
+            example = json!("Job succeeded\n")),
+        (status = 304, description = "The archived log still has the `ETag` that `If-None-Match` named; no body. Since GitLab 19.4.",
+            headers(("ETag" = String, description = "The archived log's entity tag."))),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 403, description = "The user may not read the log, such as a guest when debug logging is on.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 416, description = "`Range` starts past the end of an archived log; `Content-Range` gives the log's length, so a follower knows it has everything. Since GitLab 19.4.",
+            body = String, content_type = "text/plain",
+            headers(("Content-Range" = String, description = "`bytes */<length>`.")),
+            example = json!("invalid range: failed to overlap\n")),
     ),
     fn get_job_log;
 }
@@ -273,11 +329,13 @@ job_operation! {
     /// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
     /// a user may retry jobs of one project (a 429 with a JSON body).
     post "/projects/{id}/jobs/{job_id}/retry",
+    request_body(content = RetryJobRequest, description = "Optional; `{}` or no body retries the job as it ran.",
+        example = json!(crate::examples::retry_job_request())),
     responses(
         (status = 201, description = "The new job.", body = Job, example = json!(crate::examples::retry_job())),
         (status = 400, description = "GitLab could not retry the job.",
             body = ApiError, example = json!({"message": "400 Bad request - Job is not retryable"})),
-        (status = 403, description = "The job cannot be retried (it is archived, say) or the user may not retry it.",
+        (status = 403, description = "The job cannot be retried (it is archived, say), the user may not retry it, or `inputs` was sent where the `ci_job_inputs` feature flag is off (`403 Forbidden - The inputs parameter is not available`).",
             body = ApiError, example = json!({"message": "403 Forbidden - Job is not retryable"})),
     ),
     fn retry_job;
@@ -309,7 +367,7 @@ job_operation! {
     /// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
     /// JSON body).
     post "/projects/{id}/jobs/{job_id}/play",
-    request_body(content = PlayJobRequest, description = "Optional; `{}` or no body plays the job without extra variables.",
+    request_body(content = PlayJobRequest, description = "Optional; `{}` or no body plays the job without extra variables or inputs.",
         example = json!(crate::examples::play_job_request())),
     responses(
         (status = 200, description = "The started job, or trigger job.",

@@ -241,6 +241,13 @@ impl schemars::transform::Transform for ContractRequired {
             return;
         };
         lead_with_what_it_is(object);
+        let version = object
+            .get("description")
+            .and_then(serde_json::Value::as_str)
+            .and_then(since);
+        if let Some(version) = version {
+            object.insert(SINCE.into(), version.into());
+        }
         let Some(properties) = object
             .get_mut("properties")
             .and_then(serde_json::Value::as_object_mut)
@@ -273,6 +280,27 @@ impl schemars::transform::Transform for ContractRequired {
             .collect();
         object.insert("required".into(), serde_json::Value::Array(required));
     }
+}
+
+/// The extension that says since which GitLab version an operation, a parameter or a key
+/// exists, so that a team on an older instance knows what it may use.
+pub const SINCE: &str = "x-gitlab-since";
+
+/// The version a description gives with the sentence "Since GitLab X.Y." (or "… Since GitLab
+/// X.Y, …"): the one place the contract says it, in words for people, from which
+/// [`SINCE`] is derived for machines.
+pub fn since(description: &str) -> Option<String> {
+    // A line break of the `///` comment may fall inside the sentence.
+    let words = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (_, rest) = words.split_once("Since GitLab ")?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let version = rest[..end].trim_end_matches('.');
+    let mut parts = version.split('.');
+    let well_formed = parts.clone().count() == 2
+        && parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    well_formed.then(|| version.to_owned())
 }
 
 /// Orders a schema's keys for a reader of the YAML: what it is and its description first, then
@@ -360,6 +388,27 @@ mod tests {
     fn round_trip(json: &str) -> String {
         let stamp: Stamp = serde_json::from_str(json).expect("fixture parses");
         serde_json::to_string(&stamp).expect("serializes")
+    }
+
+    #[test]
+    fn since_reads_the_version_of_the_since_sentence_only() {
+        for (text, version) in [
+            ("List them. Since GitLab 19.2.", Some("19.2")),
+            (
+                "Also retried jobs. Since GitLab 13.10, like the rest.",
+                Some("13.10"),
+            ),
+            ("In GitLab 13.5 and later, newest first.", None),
+            ("since GitLab 14.9.", None),
+            ("Since GitLab 19.", None),
+            ("Since GitLab 19.2.1.", None),
+            ("Since GitLab .2.", None),
+            ("Since GitLab ", None),
+            ("Opaque. Since\nGitLab 15.9.", Some("15.9")),
+            ("", None),
+        ] {
+            assert_eq!(since(text).as_deref(), version, "{text:?}");
+        }
     }
 
     #[test]

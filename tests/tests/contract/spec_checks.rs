@@ -151,6 +151,10 @@ fn every_operation_parameter_schema_and_property_is_described() {
                 missing.push(format!("{id} {status}: no description"));
             }
             let examples = response["content"].as_object().into_iter().flatten();
+            // A 304 has no body to give an example of.
+            if status == "304" {
+                continue;
+            }
             if examples.clone().count() == 0
                 || examples
                     .clone()
@@ -349,8 +353,10 @@ fn descriptions_speak_to_every_reader() {
         match value {
             Value::Object(object) => {
                 for (key, item) in object {
+                    // `If-None-Match` is HTTP's, not Rust's `None`.
+                    let text = item.as_str().map(|text| text.replace("If-None-Match", ""));
                     if key == "description"
-                        && let Some(text) = item.as_str()
+                        && let Some(text) = text
                         && let Some(word) = RUST_ONLY.iter().find(|word| text.contains(*word))
                     {
                         found.push(format!("{at}: {word:?} in {text:?}"));
@@ -615,7 +621,13 @@ fn summary(doc: &Value, schema: &Value) -> Value {
         } else if let Some(alternatives) = shape["alternatives"].as_array() {
             alternatives
                 .iter()
-                .map(|a| a["type"].as_str().unwrap_or("?").to_owned())
+                .map(|a| {
+                    a["type"]
+                        .as_str()
+                        .or(a["ref"].as_str())
+                        .unwrap_or("?")
+                        .to_owned()
+                })
                 .collect::<Vec<_>>()
                 .join(" | ")
         } else {

@@ -24,6 +24,13 @@ async fn call(client: &Client, operation_id: &str) -> Result<(), Error<ApiError>
             .send()
             .await
             .map(drop),
+        "list_pipeline_trigger_jobs" => client
+            .list_pipeline_trigger_jobs()
+            .id(1)
+            .pipeline_id(2)
+            .send()
+            .await
+            .map(drop),
         "get_job_by_token" => client.get_job_by_token().send().await.map(drop),
         "get_allowed_agents" => client.get_allowed_agents().send().await.map(drop),
         "get_job" => client.get_job().id(1).job_id(2).send().await.map(drop),

@@ -230,10 +230,10 @@ async fn cancel_sends_an_empty_object_or_force() {
 }
 
 #[tokio::test]
-async fn retry_and_erase_send_no_body_and_answer_201() {
+async fn retry_sends_no_inputs_unless_given_erase_no_body_both_answer_201() {
     let server = MockServer::start_async().await;
     let retry = server.mock(|when, then| {
-        authenticated(when.method(POST).path("/projects/1/jobs/1/retry")).body("");
+        authenticated(when.method(POST).path("/projects/1/jobs/1/retry")).body("{}");
         then.status(201)
             .header("content-type", "application/json")
             .json_body(fixture("004-retry_job.json"));
@@ -280,6 +280,7 @@ async fn play_sends_no_variables_unless_given_and_answers_job_or_bridge() {
             JobVariableAttributes::new("TEST_VAR_1", "test1"),
             JobVariableAttributes::new("TEST_VAR_2", "test2"),
         ],
+        ..Default::default()
     };
     let played = gitlab
         .play_job()

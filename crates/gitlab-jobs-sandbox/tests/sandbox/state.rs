@@ -225,6 +225,7 @@ async fn play_starts_manual_jobs_with_their_variables() {
     let manual = find_job(&sandbox, projects::API, is_build_with(JobStatus::Manual));
     let body = PlayJobRequest {
         job_variables_attributes: vec![JobVariableAttributes::new("DEPLOY_TO", "eu")],
+        ..Default::default()
     };
     let played = root(&sandbox)
         .play_job()

@@ -21,6 +21,7 @@ from git_lab_jobs_api_client.api.jobs import (
     get_job_log,
     list_pipeline_bridges,
     list_pipeline_jobs,
+    list_pipeline_trigger_jobs,
     list_project_jobs,
     play_job,
     retry_job,
@@ -122,6 +123,10 @@ bridges = [
     ).parsed
 ]
 check(bridges and all(isinstance(b, Bridge) for b in bridges), "a pipeline's trigger jobs")
+trigger_jobs = list_pipeline_trigger_jobs.sync_detailed(
+    "1", bridges[0].pipeline.id, client=gitlab
+).parsed
+check(trigger_jobs and all(isinstance(b, Bridge) for b in trigger_jobs), "the trigger_jobs route (GitLab 19.2)")
 
 # The job-token routes.
 as_job = client("PLAIN_URL", os.environ["JOB_TOKEN"], "JOB-TOKEN")

@@ -117,6 +117,13 @@ async function main(): Promise<void> {
     bridges.push(...(data ?? []));
   }
   check(bridges.length && bridges.every((b) => "downstream_pipeline" in b), "a pipeline's trigger jobs");
+  const { data: triggerJobs } = await gitlab.GET("/projects/{id}/pipelines/{pipeline_id}/trigger_jobs", {
+    params: { path: { id: "1", pipeline_id: bridges[0].pipeline.id } },
+  });
+  check(
+    triggerJobs?.length && triggerJobs.every((b) => "downstream_pipeline" in b),
+    "the trigger_jobs route (GitLab 19.2)",
+  );
 
   // The job-token routes.
   const asJob = client("PLAIN_URL", { "JOB-TOKEN": env("JOB_TOKEN") });

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use gitlab_jobs_client::models::Job;
+use gitlab_jobs_client::models::{Job, JobStatus};
 use gitlab_jobs_client::{Client, RetryPolicy};
 use gitlab_jobs_sandbox::{Config, Faults, Sandbox};
 use serde::Deserialize;
@@ -331,6 +331,99 @@ async fn stream_log(rows: &mut Vec<[String; 4]>) {
     ]);
 }
 
+/// Follows a log that grows by 64 KiB per poll to 64 MiB, 1024 polls: ours asks each poll
+/// for the bytes it lacks (`Range`), as `follow_log` does; every peer re-reads the whole log
+/// and skips what it wrote. The sandbox ranges live logs here (`live_log_ranges`), as GitLab
+/// does archived ones; it counts the bytes it serves.
+async fn follow_growing_log(rows: &mut Vec<[String; 4]>) {
+    const STEP: usize = 64 << 10;
+    const POLLS: usize = 1024;
+    let sandbox = Sandbox::start(Config {
+        jobs: 50,
+        jobs_rate_limit: 0,
+        live_log_ranges: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let gitlab = client(&sandbox);
+    let running = sandbox.with_store(|store| {
+        store
+            .jobs
+            .values()
+            .find(|job| job.project_id == 1 && job.status == JobStatus::Running)
+            .unwrap()
+            .id
+    });
+    let chunk: Vec<u8> = (0..STEP).map(|i| b"0123456789abcdef\n"[i % 17]).collect();
+    let mut results = Vec::new();
+    for ranged in [true, false] {
+        sandbox.with_store(|store| store.jobs.get_mut(&running).unwrap().log = Default::default());
+        let before = sandbox.log_bytes_served();
+        let mut written = 0u64;
+        let started = Instant::now();
+        for _ in 0..POLLS {
+            sandbox.with_store(|store| {
+                store
+                    .jobs
+                    .get_mut(&running)
+                    .unwrap()
+                    .log
+                    .push(chunk.clone())
+            });
+            let mut sink = tokio::io::sink();
+            if ranged {
+                let read = gitlab
+                    .write_log_from(1, running, written, &mut sink)
+                    .await
+                    .unwrap();
+                written += read.written;
+            } else {
+                let answer = gitlab
+                    .get_job_log()
+                    .id(1)
+                    .job_id(running)
+                    .send()
+                    .await
+                    .unwrap();
+                let mut body = answer.into_inner();
+                let mut position = 0u64;
+                while let Some(piece) = body.next().await {
+                    let piece = piece.unwrap();
+                    let start = written.saturating_sub(position).min(piece.len() as u64) as usize;
+                    tokio::io::AsyncWriteExt::write_all(&mut sink, &piece[start..])
+                        .await
+                        .unwrap();
+                    position += piece.len() as u64;
+                }
+                written = position;
+            }
+        }
+        let took = started.elapsed();
+        assert_eq!(written, (STEP * POLLS) as u64);
+        results.push((took, sandbox.log_bytes_served() - before));
+    }
+    let [(ours, ours_bytes), (peers, peers_bytes)] = [results[0], results[1]];
+    rows.push([
+        "follow a log growing 64 KiB per poll to 64 MiB (1024 polls)".to_owned(),
+        format!(
+            "{:.2} s, {:.0} MiB transferred",
+            ours.as_secs_f64(),
+            ours_bytes as f64 / MIB
+        ),
+        format!(
+            "re-reading the whole log each poll: {:.2} s, {:.0} MiB",
+            peers.as_secs_f64(),
+            peers_bytes as f64 / MIB
+        ),
+        format!(
+            "{:.3}× the bytes, {:.3}× the time",
+            ours_bytes as f64 / peers_bytes as f64,
+            ours.as_secs_f64() / peers.as_secs_f64()
+        ),
+    ]);
+}
+
 fn main() {
     if std::env::args().any(|arg| arg == "--list") {
         return;
@@ -344,6 +437,7 @@ fn main() {
         list_with_latency(&mut rows).await;
         decode_page(&mut rows).await;
         stream_log(&mut rows).await;
+        follow_growing_log(&mut rows).await;
     });
     println!("| benchmark | measured | against | ratio |");
     println!("|---|---|---|---|");

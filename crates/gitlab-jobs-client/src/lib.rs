@@ -62,6 +62,6 @@ pub use generated::*;
 /// The models of the Jobs API, from `gitlab-jobs-schema`.
 pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
-pub use log::{FollowLog, has_stopped};
+pub use log::{FollowLog, LogRead, has_stopped};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
 pub use retry::RetryPolicy;

@@ -39,7 +39,7 @@ impl<T> Page<T> {
 trait Lister: Clone + Send + Sync + 'static {
     type Item: Identified;
     /// The operation ID, for errors.
-    const OPERATION: &'static str;
+    fn operation(&self) -> &'static str;
     /// The first page, or the page `at` points to.
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Self::Item>, CallError>>;
 }
@@ -203,7 +203,7 @@ fn sequential<L: Lister>(
                     _ => "a page names its own cursor as the next one".to_owned(),
                 };
                 return Err(CallError::new(
-                    L::OPERATION,
+                    lister.operation(),
                     1,
                     CallErrorKind::InvalidBody(message),
                 ));
@@ -261,7 +261,9 @@ impl ProjectJobs {
 
 impl Lister for ProjectJobs {
     type Item = Job;
-    const OPERATION: &'static str = <crate::builder::ListProjectJobs<'_> as Call>::OPERATION;
+    fn operation(&self) -> &'static str {
+        <crate::builder::ListProjectJobs<'_> as Call>::OPERATION
+    }
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -337,7 +339,9 @@ impl PipelineJobs {
 
 impl Lister for PipelineJobs {
     type Item = Job;
-    const OPERATION: &'static str = <crate::builder::ListPipelineJobs<'_> as Call>::OPERATION;
+    fn operation(&self) -> &'static str {
+        <crate::builder::ListPipelineJobs<'_> as Call>::OPERATION
+    }
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
@@ -360,10 +364,12 @@ impl Lister for PipelineJobs {
     }
 }
 
-/// All trigger jobs of a pipeline, as a stream: see [`Client::pipeline_bridges`].
+/// All trigger jobs of a pipeline, as a stream: see [`Client::pipeline_trigger_jobs`] and
+/// [`Client::pipeline_bridges`].
 #[derive(Debug, Clone)]
 pub struct PipelineBridges {
     client: Client,
+    route: TriggerJobsRoute,
     project: ProjectId,
     pipeline_id: i64,
     scope: Vec<JobScope>,
@@ -372,6 +378,12 @@ pub struct PipelineBridges {
 }
 
 impl PipelineBridges {
+    /// Trigger jobs per page, up to 100 (the default).
+    pub fn per_page(mut self, per_page: u64) -> Self {
+        self.per_page = per_page.clamp(1, 100);
+        self
+    }
+
     /// Only trigger jobs with these statuses.
     pub fn scope(mut self, scope: impl IntoIterator<Item = JobScope>) -> Self {
         self.scope = scope.into_iter().collect();
@@ -391,26 +403,53 @@ impl PipelineBridges {
     }
 }
 
+/// Which of the two routes lists a pipeline's trigger jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TriggerJobsRoute {
+    /// `/bridges`, deprecated in GitLab 19.2.
+    Bridges,
+    /// `/trigger_jobs`, GitLab 19.2 and later.
+    TriggerJobs,
+}
+
 impl Lister for PipelineBridges {
     type Item = Bridge;
-    const OPERATION: &'static str = <crate::builder::ListPipelineBridges<'_> as Call>::OPERATION;
+    fn operation(&self) -> &'static str {
+        match self.route {
+            TriggerJobsRoute::Bridges => {
+                <crate::builder::ListPipelineBridges<'_> as Call>::OPERATION
+            }
+            TriggerJobsRoute::TriggerJobs => {
+                <crate::builder::ListPipelineTriggerJobs<'_> as Call>::OPERATION
+            }
+        }
+    }
 
     fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Bridge>, CallError>> {
         let this = self.clone();
+        // The two routes take the same parameters and answer alike.
+        macro_rules! fetch {
+            ($route:ident) => {{
+                let mut request = this
+                    .client
+                    .$route()
+                    .id(this.project.clone())
+                    .pipeline_id(this.pipeline_id)
+                    .per_page(this.per_page);
+                if !this.scope.is_empty() {
+                    request = request.scope(this.scope.clone());
+                }
+                if let Some(Next::Page(page)) = at {
+                    request = request.page(page);
+                }
+                Ok(Page::from_answer(request.call().await?))
+            }};
+        }
         Box::pin(async move {
-            let mut request = this
-                .client
-                .list_pipeline_bridges()
-                .id(this.project.clone())
-                .pipeline_id(this.pipeline_id)
-                .per_page(this.per_page);
-            if !this.scope.is_empty() {
-                request = request.scope(this.scope.clone());
+            match this.route {
+                TriggerJobsRoute::Bridges => fetch!(list_pipeline_bridges),
+                TriggerJobsRoute::TriggerJobs => fetch!(list_pipeline_trigger_jobs),
             }
-            if let Some(Next::Page(page)) = at {
-                request = request.page(page);
-            }
-            Ok(Page::from_answer(request.call().await?))
         })
     }
 }
@@ -457,7 +496,22 @@ impl Client {
         }
     }
 
-    /// Every trigger job of a pipeline, newest first, as a stream.
+    /// Every trigger job of a pipeline, newest first, as a stream, from the `trigger_jobs`
+    /// route of GitLab 19.2 and later. On older instances (a 404 for an existing pipeline),
+    /// use [`Client::pipeline_bridges`].
+    pub fn pipeline_trigger_jobs(
+        &self,
+        project: impl Into<ProjectId>,
+        pipeline_id: i64,
+    ) -> PipelineBridges {
+        PipelineBridges {
+            route: TriggerJobsRoute::TriggerJobs,
+            ..self.pipeline_bridges(project, pipeline_id)
+        }
+    }
+
+    /// Every trigger job of a pipeline, newest first, as a stream, from the `bridges` route,
+    /// which every GitLab version serves and 19.2 deprecated.
     pub fn pipeline_bridges(
         &self,
         project: impl Into<ProjectId>,
@@ -465,6 +519,7 @@ impl Client {
     ) -> PipelineBridges {
         PipelineBridges {
             client: self.clone(),
+            route: TriggerJobsRoute::Bridges,
             project: project.into(),
             pipeline_id,
             scope: Vec::new(),

@@ -8,4 +8,5 @@ mod client {
     pub mod real_use;
     pub mod security;
     pub mod support;
+    pub mod today;
 }

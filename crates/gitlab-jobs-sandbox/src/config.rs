@@ -65,6 +65,9 @@ pub struct Config {
     /// Jobs in the project job list of the big project (`acme/platform/api`), at least the 8 of
     /// its running pipeline; trigger jobs come on top.
     pub jobs: usize,
+    /// Builds of one more pipeline of `acme/platform/api`, a big one for listing a pipeline's
+    /// jobs page after page (5000 make 50 pages of 100); none by default.
+    pub pipeline_jobs: usize,
     pub tokens: Tokens,
     pub faults: Faults,
     /// Requests per minute per user to the project job list before GitLab's 429
@@ -109,6 +112,7 @@ impl Default for Config {
             port: 0,
             seed: 1,
             jobs: 200,
+            pipeline_jobs: 0,
             tokens: Tokens::default(),
             faults: Faults::default(),
             jobs_rate_limit: 600,

@@ -76,6 +76,9 @@ pub fn seed(config: &Config) -> Store {
     seeder.api_history(config.jobs.saturating_sub(LIVE_BUILDS));
     seeder.website();
     seeder.scratch();
+    if config.pipeline_jobs > 0 {
+        seeder.big_pipeline(config.pipeline_jobs);
+    }
     seeder.live_pipeline();
     seeder.store.agents.push(Agent {
         id: 1,
@@ -560,6 +563,22 @@ impl Seeder {
                 self.bridge(pipeline, created);
             }
             index += 1;
+        }
+    }
+
+    /// A finished pipeline of `jobs` builds that all succeeded, in one stage.
+    fn big_pipeline(&mut self, jobs: usize) {
+        let at = base_time() + Duration::days(59);
+        let pipeline = self.pipeline(projects::API, "main", at, PipelineSource::Push);
+        for index in 0..jobs {
+            let job = self.job(
+                pipeline,
+                &format!("shard {}/{jobs}", index + 1),
+                "test",
+                JobStatus::Success,
+                0,
+            );
+            self.push(job);
         }
     }
 

@@ -18,12 +18,35 @@ enum Fate {
     Dropped,
 }
 
-/// Runs around every API request.
+/// Runs around every API request. With latency, the answer leaves `latency` after the
+/// request arrived, however long handling it took (up to that), as a network's round trip
+/// would add: a 20 ms setting costs 20 ms, not 20 ms plus the handling.
 pub async fn inject(State(app): State<App>, request: Request, next: Next) -> Response {
-    let faults = &app.config.faults;
-    if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
+    let deadline = std::time::Instant::now() + app.config.faults.latency;
+    let response = decide(&app, request, next).await;
+    if !app.config.faults.latency.is_zero() {
+        wait_until(deadline).await;
     }
+    response
+}
+
+/// Sleeps until `deadline`, to within a tenth of a millisecond or so: tokio's timer, which
+/// wakes on whole milliseconds, for all but the last two, then a thread's sleep, which the
+/// kernel wakes on time.
+async fn wait_until(deadline: std::time::Instant) {
+    let coarse = deadline.checked_sub(std::time::Duration::from_millis(2));
+    if let Some(coarse) = coarse.filter(|coarse| *coarse > std::time::Instant::now()) {
+        tokio::time::sleep_until(coarse.into()).await;
+    }
+    let rest = deadline.saturating_duration_since(std::time::Instant::now());
+    if !rest.is_zero() {
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    }
+}
+
+/// The request's fate, and the answer it gets.
+async fn decide(app: &App, request: Request, next: Next) -> Response {
+    let faults = &app.config.faults;
     let fate = {
         let mut rng = app
             .rng

@@ -38,7 +38,7 @@ pub mod store;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::Router;
 use axum::extract::Path;
@@ -57,7 +57,7 @@ use crate::store::Store;
 /// The state every handler shares.
 #[derive(Clone)]
 pub struct App {
-    store: Arc<Mutex<Store>>,
+    store: Arc<RwLock<Store>>,
     config: Arc<Config>,
     rng: Arc<Mutex<fastrand::Rng>>,
     limiter: Arc<Mutex<HashMap<i64, (i64, u32)>>>,
@@ -68,11 +68,18 @@ pub struct App {
 }
 
 impl App {
-    /// The store, locked for the whole of a request: concurrent requests see and change it one
-    /// at a time, so none is lost or half-applied.
-    fn store(&self) -> MutexGuard<'_, Store> {
+    /// The store, for reading: requests that only read it run side by side.
+    fn store(&self) -> RwLockReadGuard<'_, Store> {
         self.store
-            .lock()
+            .read()
+            .expect("a handler never panics while holding the store")
+    }
+
+    /// The store, for changing it: one request at a time, for the whole of the change, so
+    /// none is lost or half-applied.
+    fn store_mut(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store
+            .write()
             .expect("a handler never panics while holding the store")
     }
 
@@ -146,7 +153,7 @@ fn api_router(app: App, page: Option<String>) -> Router {
 /// The object storage a log redirect points at: it serves logs to anyone holding the
 /// (pre-signed) link, and records the headers of every request, so tests can check that no
 /// credentials arrived.
-fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) -> Router {
+fn storage_router(store: Arc<RwLock<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) -> Router {
     Router::new().route(
         "/logs/{file}",
         axum::routing::get(move |Path(file): Path<String>, headers: HeaderMap| {
@@ -157,7 +164,7 @@ fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) ->
                 let id = file.strip_suffix(".log").and_then(query::parse_int);
                 let log = id.and_then(|id| {
                     store
-                        .lock()
+                        .read()
                         .expect("never poisoned")
                         .jobs
                         .get(&id)
@@ -179,7 +186,7 @@ fn storage_router(store: Arc<Mutex<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) ->
 
 /// Grows every running build's log as [`GrowLogs`] says, until the sandbox stops.
 async fn grow_logs(
-    store: Arc<Mutex<Store>>,
+    store: Arc<RwLock<Store>>,
     grow: GrowLogs,
     stopped: impl std::future::Future<Output = ()>,
 ) {
@@ -191,7 +198,7 @@ async fn grow_logs(
         tokio::select! {
             _ = &mut stopped => return,
             _ = ticks.tick() => {
-                let mut store = store.lock().expect("never poisoned");
+                let mut store = store.write().expect("never poisoned");
                 store.grow_running_logs(grow.bytes, grow.finish_at, store::now());
             }
         }
@@ -203,7 +210,7 @@ async fn grow_logs(
 pub struct Sandbox {
     address: SocketAddr,
     url: String,
-    store: Arc<Mutex<Store>>,
+    store: Arc<RwLock<Store>>,
     config: Arc<Config>,
     log_bytes: Arc<AtomicU64>,
     storage_seen: Arc<Mutex<Vec<HeaderMap>>>,
@@ -214,7 +221,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Seeds the data set and starts serving on 127.0.0.1.
     pub async fn start(config: Config) -> std::io::Result<Sandbox> {
-        let store = Arc::new(Mutex::new(data::seed(&config)));
+        let store = Arc::new(RwLock::new(data::seed(&config)));
         let storage_seen = Arc::new(Mutex::new(Vec::new()));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let stopped = futures_util::FutureExt::shared(async move {
@@ -252,7 +259,7 @@ impl Sandbox {
         };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
-        store.lock().expect("never poisoned").web_url = format!("http://{address}");
+        store.write().expect("never poisoned").web_url = format!("http://{address}");
         let page = match &config.docs {
             Some(path) => Some(std::fs::read_to_string(path).map_err(|err| {
                 std::io::Error::new(err.kind(), format!("reading {}: {err}", path.display()))
@@ -298,7 +305,7 @@ impl Sandbox {
 
     /// The token of a running job of `acme/platform/api`, for the job-token routes.
     pub fn job_token(&self) -> String {
-        let store = self.store.lock().expect("never poisoned");
+        let store = self.store.read().expect("never poisoned");
         store
             .jobs
             .values()
@@ -309,7 +316,7 @@ impl Sandbox {
 
     /// Runs `f` on the state, for tests that arrange or inspect it.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut self.store.lock().expect("never poisoned"))
+        f(&mut self.store.write().expect("never poisoned"))
     }
 
     /// The headers of every request the log storage origin received.

@@ -19,6 +19,9 @@ struct Options {
     /// Jobs in the job list of the big project, acme/platform/api (20000 for a large one).
     #[arg(long, default_value_t = 200)]
     jobs: usize,
+    /// Builds of one more, big pipeline of acme/platform/api (5000 for 50 pages of 100).
+    #[arg(long, default_value_t = 0)]
+    pipeline_jobs: usize,
     /// Token of root, the administrator.
     #[arg(long, default_value_t = Tokens::default().root)]
     root_token: String,
@@ -111,6 +114,7 @@ async fn main() -> ExitCode {
         port: options.port,
         seed: options.seed,
         jobs: options.jobs,
+        pipeline_jobs: options.pipeline_jobs,
         tokens: Tokens {
             root: options.root_token,
             maintainer: options.maintainer_token,

@@ -73,9 +73,16 @@ pub fn offset_page<T: Clone>(
     let skip = (page - 1).saturating_mul(per_page);
     let mut items = items.skip(skip);
     let selected: Vec<T> = items.by_ref().take(per_page).collect();
-    let rest = items.count();
+    // GitLab counts a list only where it sends totals, and only up to its limit; elsewhere it
+    // looks one item ahead for the next page.
+    let seen = skip.saturating_add(selected.len());
+    let rest = if count {
+        items.take(COUNT_LIMIT.saturating_sub(seen) + 1).count()
+    } else {
+        usize::from(items.next().is_some())
+    };
     let has_next = rest > 0;
-    let total = skip.saturating_add(selected.len()).saturating_add(rest);
+    let total = seen.saturating_add(rest);
     let mut headers = HeaderMap::new();
     let value = |text: String| HeaderValue::from_str(&text).expect("a header value");
     headers.insert("x-page", value(page.to_string()));

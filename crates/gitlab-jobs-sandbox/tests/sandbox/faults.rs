@@ -160,7 +160,7 @@ async fn logs_redirect_to_storage_and_the_token_stays_home() {
     .await;
     let done = find_job(&sandbox, projects::API, is_build_with(JobStatus::Success));
     // By hand: GitLab's answer is the redirect.
-    let redirect = reqwest::Client::builder()
+    let redirect = gitlab_jobs_client::default_http_client()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

@@ -8,7 +8,10 @@ use serde_json::Value;
 use super::support::sandbox;
 
 async fn get(sandbox: &Sandbox, path: &str, header: Option<(&str, &str)>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().get(format!("{}{path}", sandbox.url()));
+    let mut request = gitlab_jobs_client::default_http_client()
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", sandbox.url()));
     if let Some((name, value)) = header {
         request = request.header(name, value);
     }
@@ -145,7 +148,7 @@ async fn a_pipeline_comes_with_its_status_and_user() {
 async fn the_contract_and_its_page_are_served_beside_the_api() {
     let sandbox = sandbox().await;
     let origin = sandbox.url().trim_end_matches("/api/v4").to_owned();
-    let http = reqwest::Client::new();
+    let http = gitlab_jobs_client::default_http_client().build().unwrap();
     let yaml = http
         .get(format!("{origin}/openapi.yaml"))
         .send()

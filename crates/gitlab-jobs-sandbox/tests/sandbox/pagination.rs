@@ -114,7 +114,7 @@ async fn gitlab_edges_of_per_page_and_keyset() {
         ..Config::default()
     })
     .await;
-    let http = reqwest::Client::new();
+    let http = gitlab_jobs_client::default_http_client().build().unwrap();
     let token = sandbox.config().tokens.root.clone();
     let get = |query: &'static str| {
         http.get(format!("{}/projects/1/jobs?{query}", sandbox.url()))

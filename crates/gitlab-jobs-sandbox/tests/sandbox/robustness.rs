@@ -13,7 +13,7 @@ async fn bad_input_gets_gitlab_bodies_not_500s() {
         ..Config::default()
     })
     .await;
-    let http = reqwest::Client::new();
+    let http = gitlab_jobs_client::default_http_client().build().unwrap();
     let token = sandbox.config().tokens.root.clone();
     let cases: &[(&str, &str, Option<&str>, u16, &str)] = &[
         (
@@ -178,7 +178,9 @@ async fn a_large_body_is_read_as_gitlab_reads_it() {
         r#"{{"force": false, "padding": "{}"}}"#,
         "x".repeat(10 << 20)
     );
-    let response = reqwest::Client::new()
+    let response = gitlab_jobs_client::default_http_client()
+        .build()
+        .unwrap()
         .post(format!(
             "{}/projects/1/jobs/{pending}/cancel",
             sandbox.url()

@@ -46,8 +46,80 @@ impl std::str::FromStr for Timestamp {
     type Err = chrono::ParseError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        DateTime::parse_from_rfc3339(text).map(Timestamp)
+        match gitlab_time(text.as_bytes()) {
+            Some(time) => Ok(Timestamp(time)),
+            None => DateTime::parse_from_rfc3339(text).map(Timestamp),
+        }
     }
+}
+
+/// The way GitLab writes every time, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, read without
+/// chrono's general parser: a page of jobs holds about a thousand. Anything else, and any
+/// value out of range, is `None`, for chrono to read or refuse; where both read a text they
+/// agree (a test compares them).
+fn gitlab_time(text: &[u8]) -> Option<DateTime<FixedOffset>> {
+    fn digits(text: &[u8], at: usize, count: usize) -> Option<u32> {
+        let part = text.get(at..at + count)?;
+        part.iter().try_fold(0u32, |value, &byte| {
+            byte.is_ascii_digit()
+                .then(|| value * 10 + u32::from(byte - b'0'))
+        })
+    }
+    if text.len() < 20 || text[4] != b'-' || text[7] != b'-' || text[10] != b'T' {
+        return None;
+    }
+    if text[13] != b':' || text[16] != b':' {
+        return None;
+    }
+    let year = digits(text, 0, 4)?;
+    let (month, day) = (digits(text, 5, 2)?, digits(text, 8, 2)?);
+    let (hour, minute, second) = (
+        digits(text, 11, 2)?,
+        digits(text, 14, 2)?,
+        digits(text, 17, 2)?,
+    );
+    let mut at = 19;
+    let mut nanos = 0u32;
+    if text[at] == b'.' {
+        at += 1;
+        let start = at;
+        while at < text.len() && text[at].is_ascii_digit() {
+            if at - start < 9 {
+                nanos = nanos * 10 + u32::from(text[at] - b'0');
+            }
+            at += 1;
+        }
+        let count = at - start;
+        if count == 0 {
+            return None;
+        }
+        for _ in count..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match &text[at..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest[2] == b':' => {
+            let hours = digits(rest, 0, 2)? as i32;
+            let minutes = digits(rest, 3, 2)? as i32;
+            if minutes >= 60 {
+                return None;
+            }
+            let seconds = hours * 3600 + minutes * 60;
+            if *sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    // A leap second (60) is left to chrono.
+    if second > 59 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    let offset = FixedOffset::east_opt(offset)?;
+    let local = chrono::NaiveDateTime::new(date, time);
+    let utc = local.checked_sub_offset(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, offset))
 }
 
 impl Serialize for Timestamp {
@@ -388,6 +460,70 @@ mod tests {
     fn round_trip(json: &str) -> String {
         let stamp: Stamp = serde_json::from_str(json).expect("fixture parses");
         serde_json::to_string(&stamp).expect("serializes")
+    }
+
+    /// The fast path and chrono read every text alike: GitLab's forms, and near misses.
+    #[test]
+    fn gitlab_times_read_as_chrono_reads_them() {
+        let mut texts: Vec<String> = vec![
+            "2015-12-24T16:51:14.000+01:00".into(),
+            "2015-12-24T15:51:21.802Z".into(),
+            "2015-12-24T15:51:21Z".into(),
+            "2015-12-24T15:51:21.8Z".into(),
+            "2015-12-24T15:51:21.123456789Z".into(),
+            "2015-12-24T15:51:21.1234567891Z".into(),
+            "2015-12-24T15:51:21.Z".into(),
+            "2015-12-24t15:51:21Z".into(),
+            "2015-12-24 15:51:21Z".into(),
+            "2015-12-24T15:51:21z".into(),
+            "2015-12-24T15:51:21+0100".into(),
+            "2015-12-24T15:51:21-00:00".into(),
+            "2015-12-24T15:51:21+23:59".into(),
+            "2015-12-24T15:51:21+24:00".into(),
+            "2015-12-24T15:51:21+01:60".into(),
+            "2016-12-31T23:59:60Z".into(),
+            "2015-02-29T00:00:00Z".into(),
+            "2016-02-29T00:00:00Z".into(),
+            "2015-13-01T00:00:00Z".into(),
+            "2015-00-01T00:00:00Z".into(),
+            "2015-12-32T00:00:00Z".into(),
+            "2015-12-24T24:00:00Z".into(),
+            "0000-01-01T00:00:00Z".into(),
+            "9999-12-31T23:59:59.999Z".into(),
+            "2015-12-24T15:51:21.802Z ".into(),
+            "+2015-12-24T15:51:21Z".into(),
+            "2015-12-24T15:51:2１Z".into(),
+            "".into(),
+        ];
+        for text in &texts[..6] {
+            assert!(
+                gitlab_time(text.as_bytes()).is_some(),
+                "{text:?} takes the fast path"
+            );
+        }
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let mut text = texts[(rng % 6) as usize].clone().into_bytes();
+            let at = (rng >> 8) as usize % text.len();
+            text[at] = b"0123456789:+-.TZ"[(rng >> 20) as usize % 16];
+            texts.push(String::from_utf8(text).unwrap());
+        }
+        for text in &texts {
+            let fast = gitlab_time(text.as_bytes());
+            let chrono = DateTime::parse_from_rfc3339(text).ok();
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), chrono, "{text:?}");
+                assert_eq!(fast.offset(), chrono.unwrap().offset(), "{text:?}");
+            }
+            assert_eq!(
+                text.parse::<Timestamp>().ok().map(|t| t.0),
+                chrono,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

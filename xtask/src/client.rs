@@ -318,6 +318,8 @@ struct Edit {
 /// Where an [`Edit`] looks.
 #[derive(Clone, Copy)]
 enum Within {
+    /// Every function.
+    Anywhere,
     /// Functions with this name, in any `impl` block.
     Function(&'static str),
     /// The method `.1` of the type `.0`.
@@ -334,6 +336,7 @@ enum Target {
 impl Edit {
     fn applies_in(&self, self_ty: Option<&str>, function: &str) -> bool {
         match self.within {
+            Within::Anywhere => true,
             Within::Function(name) => name == function,
             Within::Method(ty, name) => self_ty == Some(ty) && name == function,
         }
@@ -465,17 +468,28 @@ impl syn::visit_mut::VisitMut for Editor<'_> {
     }
 }
 
-const CLIENT_EDITS: &[Edit] = &[Edit {
-    why: "progenitor initializes a JSON body with `Default::default()` only when it generated \
+const CLIENT_EDITS: &[Edit] = &[
+    Edit {
+        why: "progenitor reads a JSON answer with `serde_json::from_slice`, which checks the \
+              UTF-8 of every string on its own; the client's decoder checks the body once",
+        within: Within::Anywhere,
+        target: Target::Expression,
+        find: "ResponseValue::from_response(response).await",
+        replace: "crate::decode::from_response(response).await",
+        expected: 72,
+    },
+    Edit {
+        why: "progenitor initializes a JSON body with `Default::default()` only when it generated \
           the body's type itself; ours come from gitlab-jobs-schema and implement `Default`, so \
           a call that sets no body sends `{}` (no variables, no `force`) instead of failing \
           with \"body was not initialized\"",
-    within: Within::Function("new"),
-    target: Target::Expression,
-    find: r#"Err("body was not initialized".to_string())"#,
-    replace: "Ok(::std::default::Default::default())",
-    expected: 3,
-}];
+        within: Within::Function("new"),
+        target: Target::Expression,
+        find: r#"Err("body was not initialized".to_string())"#,
+        replace: "Ok(::std::default::Default::default())",
+        expected: 3,
+    },
+];
 
 const MOCK_EDITS: &[Edit] = &[
     Edit {

@@ -62,10 +62,24 @@ impl From<InvalidToken> for BuildError {
 /// crate's user agent. Customize it (proxies, root certificates, ...) and pass it to
 /// [`Client::with_auth_and_http`].
 pub fn default_http_client() -> reqwest::ClientBuilder {
+    ensure_crypto_provider();
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(15))
         .user_agent(crate::hooks::OUR_USER_AGENT)
 }
+
+/// reqwest's rustls takes rustls's process-wide crypto provider: this crate brings ring, and
+/// installs it unless the program installed one first, which then stays.
+#[cfg(feature = "rustls")]
+fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one meanwhile; then that one stays, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+#[cfg(not(feature = "rustls"))]
+fn ensure_crypto_provider() {}
 
 /// Follows redirects within one origin, up to 10, and stops at a redirect to another origin,
 /// which [`Client`]'s hooks follow themselves: a GET without credentials, an action never.
@@ -140,6 +154,7 @@ impl Client {
         http: reqwest::ClientBuilder,
     ) -> Result<Self, BuildError> {
         let base_url = checked_base_url(base_url)?;
+        ensure_crypto_provider();
         let http = http
             .redirect(same_origin_redirects())
             .build()

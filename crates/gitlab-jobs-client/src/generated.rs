@@ -762,24 +762,24 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 405u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -927,21 +927,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1071,21 +1071,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1215,21 +1215,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1276,18 +1276,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1336,18 +1336,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1425,21 +1425,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1586,22 +1586,22 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(response)),
                 206u16 => Ok(ResponseValue::stream(response)),
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 416u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1697,21 +1697,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1807,21 +1807,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -1899,24 +1899,24 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2014,21 +2014,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::decode::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
+                    crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

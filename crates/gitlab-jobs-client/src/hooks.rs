@@ -77,7 +77,7 @@ impl ClientHooks<Settings> for Client {
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         let streamed = info.operation_id == STREAMED;
         let timeouts = self.inner().timeouts;
-        send_with_retries(&self.inner().retry, request, |request| async move {
+        let answer = send_with_retries(&self.inner().retry, request, |request| async move {
             let method = request.method().clone();
             let mut response = self.answer(request, timeouts).await?;
             if method == Method::GET {
@@ -91,7 +91,13 @@ impl ClientHooks<Settings> for Client {
                 read_whole(response, timeouts.idle).await
             }
         })
-        .await
+        .await;
+        if let Ok(response) = &answer
+            && response.status().is_success()
+        {
+            crate::paginate::headers_arrived(response.headers());
+        }
+        answer
     }
 }
 

@@ -47,6 +47,7 @@
 mod auth;
 mod call;
 mod connect;
+pub mod decode;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
 mod hooks;

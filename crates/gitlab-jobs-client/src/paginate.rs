@@ -35,6 +35,55 @@ impl<T> Page<T> {
     }
 }
 
+tokio::task_local! {
+    /// Where a page's fetch sends its headers as soon as the answer is read, before progenitor
+    /// decodes its body: the next page can be asked for meanwhile.
+    static HEADERS: std::cell::RefCell<Option<tokio::sync::oneshot::Sender<HeaderMap>>>;
+}
+
+/// Called by the hooks with a successful answer's headers; a page fetch listening for them
+/// (see [`launch`]) gets them, anything else ignores them.
+pub(crate) fn headers_arrived(headers: &HeaderMap) {
+    let _ = HEADERS.try_with(|slot| {
+        if let Some(sender) = slot.borrow_mut().take() {
+            let _ = sender.send(headers.clone());
+        }
+    });
+}
+
+/// A page being fetched in its own task, which says its headers as soon as they are read.
+struct InFlight<T> {
+    headers: tokio::sync::oneshot::Receiver<HeaderMap>,
+    page: AbortOnDrop<Result<Page<T>, CallError>>,
+}
+
+/// A task that is stopped when its handle is dropped, as when a stream is dropped half read.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    /// What the task returned, or why it did not.
+    async fn await_result(mut self) -> Result<T, tokio::task::JoinError> {
+        (&mut self.0).await
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Starts fetching the page `at` names, or the first.
+fn launch<L: Lister>(lister: &L, at: Option<Next>) -> InFlight<L::Item> {
+    let (sender, headers) = tokio::sync::oneshot::channel();
+    let fetch = lister.fetch(at);
+    let page = tokio::spawn(HEADERS.scope(std::cell::RefCell::new(Some(sender)), fetch));
+    InFlight {
+        headers,
+        page: AbortOnDrop(page),
+    }
+}
+
 /// A list operation, fetched one page at a time.
 trait Lister: Clone + Send + Sync + 'static {
     type Item: Identified;
@@ -125,10 +174,26 @@ fn paginate<L: Lister>(
     lister: L,
     concurrency: usize,
 ) -> BoxStream<'static, Result<L::Item, CallError>> {
-    let first = lister.fetch(None);
+    let first = {
+        let lister = lister.clone();
+        async move {
+            // Pages fetched concurrently once their number is known are not fetched ahead.
+            let concurrent = |headers: &HeaderMap| {
+                concurrency > 1
+                    && total_pages(headers).is_some()
+                    && next_page(headers) == Next::Page(2)
+            };
+            let flight = launch(&lister, None);
+            land(&lister, flight, &Next::Page(1), |headers| {
+                !concurrent(headers)
+            })
+            .await
+        }
+    };
+    let lister_operation = lister.operation();
     let pages = stream::once(first)
         .map_ok(
-            move |page| -> BoxStream<'static, Result<Vec<L::Item>, CallError>> {
+            move |(page, ahead)| -> BoxStream<'static, Result<Vec<L::Item>, CallError>> {
                 let Page {
                     items,
                     next,
@@ -138,21 +203,31 @@ fn paginate<L: Lister>(
                 match (total_pages, &next) {
                     (Some(total), Next::Page(2)) if concurrency > 1 => {
                         let lister = lister.clone();
+                        // Each page in its own task, so that pages are read and decoded side
+                        // by side, not only while the stream is polled.
                         let rest = stream::iter(2..=total)
                             .map(move |page| {
-                                let lister = lister.clone();
+                                let task =
+                                    AbortOnDrop(tokio::spawn(lister.fetch(Some(Next::Page(page)))));
                                 async move {
-                                    lister
-                                        .fetch(Some(Next::Page(page)))
-                                        .await
-                                        .map(|page| page.items)
+                                    let operation = lister_operation;
+                                    match task.await_result().await {
+                                        Ok(page) => page.map(|page| page.items),
+                                        Err(err) => Err(CallError::new(
+                                            operation,
+                                            1,
+                                            CallErrorKind::InvalidRequest(format!(
+                                                "the page's fetch stopped: {err}"
+                                            )),
+                                        )),
+                                    }
                                 }
                             })
                             .buffered(concurrency);
                         head.chain(rest).boxed()
                     }
                     _ => head
-                        .chain(sequential(lister.clone(), Next::Page(1), next))
+                        .chain(sequential(lister.clone(), Next::Page(1), next, ahead))
                         .boxed(),
                 }
             },
@@ -183,15 +258,63 @@ fn advances(at: &Next, next: &Next) -> bool {
     }
 }
 
-/// The pages from `next` on, each fetched after the one before; `at` named `next`.
+/// Waits for the page `flight` fetches (the one `at` names), starting the fetch of the page
+/// after it as soon as its headers name it and `ahead` agrees; returns the page and that
+/// fetch, if it is the one the page names.
+async fn land<L: Lister>(
+    lister: &L,
+    flight: InFlight<L::Item>,
+    at: &Next,
+    ahead: impl FnOnce(&HeaderMap) -> bool,
+) -> Result<(Page<L::Item>, Option<InFlight<L::Item>>), CallError> {
+    let mut following = None;
+    if let Ok(headers) = flight.headers.await {
+        let after = next_page(&headers);
+        if after != Next::Done && advances(at, &after) && ahead(&headers) {
+            following = Some((after.clone(), launch(lister, Some(after))));
+        }
+    }
+    let mut task = flight.page;
+    let page = match (&mut task.0).await {
+        Ok(page) => page?,
+        Err(err) => {
+            return Err(CallError::new(
+                lister.operation(),
+                1,
+                CallErrorKind::InvalidRequest(format!("the page's fetch stopped: {err}")),
+            ));
+        }
+    };
+    // The page's own headers are the ones seen above, so the fetch started ahead is for the
+    // page it names; one for any other page is dropped, which stops it.
+    let following = match following {
+        Some((after, flight)) if after == page.next => Some(flight),
+        _ => None,
+    };
+    Ok((page, following))
+}
+
+/// The pages from `next` on, each fetched after the one before; `at` named `next`. The fetch
+/// of a page starts as soon as the headers of the one before have named it, while that one's
+/// body is still being decoded and its items consumed: at most two pages are held, the one
+/// being consumed and the next.
 fn sequential<L: Lister>(
     lister: L,
     at: Next,
     next: Next,
+    ahead: Option<InFlight<L::Item>>,
 ) -> BoxStream<'static, Result<Vec<L::Item>, CallError>> {
-    stream::try_unfold((at, next), move |(at, next)| {
+    struct State<T> {
+        at: Next,
+        next: Next,
+        /// The fetch of `next`, if it was started ahead.
+        ahead: Option<InFlight<T>>,
+    }
+    let start = State { at, next, ahead };
+    stream::try_unfold(start, move |state| {
         let lister = lister.clone();
         async move {
+            let State { at, next, ahead } = state;
             if next == Next::Done {
                 return Ok(None);
             }
@@ -208,8 +331,16 @@ fn sequential<L: Lister>(
                     CallErrorKind::InvalidBody(message),
                 ));
             }
-            let page = lister.fetch(Some(next.clone())).await?;
-            Ok(Some((page.items, (next, page.next))))
+            let flight = ahead.unwrap_or_else(|| launch(&lister, Some(next.clone())));
+            let (page, ahead) = land(&lister, flight, &next, |_| true).await?;
+            Ok(Some((
+                page.items,
+                State {
+                    at: next,
+                    next: page.next,
+                    ahead,
+                },
+            )))
         }
     })
     .boxed()

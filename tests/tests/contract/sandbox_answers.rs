@@ -460,7 +460,7 @@ async fn every_sandbox_answer_validates_against_both_renditions() {
     let doc_31 = spec::openapi_31();
     let doc_30 = spec::openapi_30();
     let (operations_31, operations_30) = (spec::operations(&doc_31), spec::operations(&doc_30));
-    let http = reqwest::Client::new();
+    let http = gitlab_jobs_client::default_http_client().build().unwrap();
     let ids = ids(&plain);
     let tokens = plain.config().tokens.clone();
     let job_token = plain.job_token();

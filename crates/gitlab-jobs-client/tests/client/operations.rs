@@ -361,3 +361,63 @@ async fn typed_mocks_match_array_parameters_and_encoded_paths() {
     assert_eq!(other.calls(), 0, "`.` in a path is not a regex wildcard");
     assert_eq!(page.into_inner(), jobs);
 }
+
+/// The next page is asked for as soon as a page's headers name it, before its items are
+/// consumed; the one after waits until the consumer reaches the next page: at most one page
+/// is read ahead.
+#[tokio::test]
+async fn a_stream_reads_one_page_ahead_and_no_more() {
+    let server = MockServer::start_async().await;
+    let page = |id: i64| {
+        let mut job = fixture("004-get_job.json");
+        job["id"] = json!(id);
+        json!([job])
+    };
+    let mut pages = Vec::new();
+    for (cursor, id, next) in [
+        ("", 30, Some("c2")),
+        ("c2", 20, Some("c3")),
+        ("c3", 10, None),
+    ] {
+        let link = next.map(|next| {
+            format!(
+                "<{}>; rel=\"next\"",
+                server.url(format!(
+                    "/projects/1/jobs?cursor={next}&pagination=keyset&per_page=100"
+                ))
+            )
+        });
+        pages.push(server.mock(|when, then| {
+            let when = authenticated(when.method(GET).path("/projects/1/jobs"));
+            if cursor.is_empty() {
+                when.query_param_missing("cursor");
+            } else {
+                when.query_param("cursor", cursor);
+            }
+            let then = then
+                .status(200)
+                .header("content-type", "application/json")
+                .json_body(page(id));
+            if let Some(link) = link {
+                then.header("link", link);
+            }
+        }));
+    }
+    use futures::StreamExt;
+    let gitlab = client(&server);
+    let mut jobs = gitlab.project_jobs(1).stream();
+    let first = jobs.next().await.unwrap().unwrap();
+    assert_eq!(first.id, 30);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        pages[1].calls_async().await,
+        1,
+        "the second page was asked for ahead"
+    );
+    assert_eq!(pages[2].calls_async().await, 0, "and only the second");
+    let rest: Vec<i64> = jobs.map(|job| job.unwrap().id).collect().await;
+    assert_eq!(rest, [20, 10]);
+    for page in &pages {
+        assert_eq!(page.calls_async().await, 1);
+    }
+}

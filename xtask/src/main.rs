@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod client;
 mod compat;
 mod docs;
@@ -39,6 +40,10 @@ enum Task {
         #[arg(long)]
         against: Option<String>,
     },
+    /// Run the client's benchmarks and a consumer's cold build against one on the `gitlab`
+    /// crate, and write the table, with the machine, into README.md; needs crates.io, and
+    /// takes some minutes.
+    Bench,
     /// Write one self-contained HTML reference of the contract (Redoc's standalone bundle and
     /// the contract, inlined) to target/openapi-docs/reference.html; needs npm, and fetches
     /// the pinned Redoc under target/ on first use.
@@ -55,6 +60,7 @@ fn main() -> ExitCode {
         Task::Gen { check } => generate::run(check),
         Task::Compat { against } => compat::run(against),
         Task::Docs { out } => docs::run(out).map(|()| ExitCode::SUCCESS),
+        Task::Bench => bench::run(),
     };
     match result {
         Ok(code) => code,

@@ -201,6 +201,51 @@ async fn sandbox_throughput(rows: &mut Vec<[String; 4]>) {
     ]);
 }
 
+/// What a latency of 20 ms costs a small request: the median round trip with it, less the
+/// median without it, 100 requests each.
+async fn latency_accuracy(rows: &mut Vec<[String; 4]>) {
+    let mut medians = Vec::new();
+    for latency in [Duration::ZERO, Duration::from_millis(20)] {
+        let sandbox = Sandbox::start(Config {
+            jobs: 50,
+            faults: Faults {
+                latency,
+                ..Faults::default()
+            },
+            ..Config::default()
+        })
+        .await
+        .unwrap();
+        let http = gitlab_jobs_client::default_http_client().build().unwrap();
+        let url = format!("{}/version", sandbox.url());
+        let token = sandbox.config().tokens.root.clone();
+        let mut samples = Vec::new();
+        for _ in 0..100 {
+            let started = Instant::now();
+            let answer = http
+                .get(&url)
+                .header("private-token", &token)
+                .send()
+                .await
+                .unwrap();
+            answer.bytes().await.unwrap();
+            samples.push(started.elapsed());
+        }
+        medians.push(median(samples));
+    }
+    let added = medians[1].saturating_sub(medians[0]);
+    rows.push([
+        "sandbox: what `--latency-ms 20` adds to a small request".to_owned(),
+        format!("{:.2} ms", added.as_secs_f64() * 1e3),
+        format!(
+            "median round trip {:.2} ms with it, {:.2} ms without",
+            medians[1].as_secs_f64() * 1e3,
+            medians[0].as_secs_f64() * 1e3
+        ),
+        format!("{:+.2} ms off", added.as_secs_f64() * 1e3 - 20.0),
+    ]);
+}
+
 /// Follows a keyset chain from `url` reading each body and decoding nothing; the pages read.
 async fn raw_chain(http: &reqwest::Client, token: &str, mut url: String) -> usize {
     let mut pages = 0;
@@ -591,6 +636,9 @@ fn main() {
         }
         if wanted("list_pipeline_concurrently") {
             list_pipeline_concurrently(&mut rows).await;
+        }
+        if wanted("latency_accuracy") {
+            latency_accuracy(&mut rows).await;
         }
         if wanted("sandbox_throughput") {
             sandbox_throughput(&mut rows).await;

@@ -92,11 +92,7 @@ pub fn seed(config: &Config) -> Store {
     if config.future_values {
         seeder.future_values();
     }
-    let pipeline_ids: Vec<i64> = seeder.store.pipelines.keys().copied().collect();
-    for id in pipeline_ids {
-        let updated = seeder.store.pipelines[&id].updated_at;
-        seeder.store.refresh_pipeline(id, updated);
-    }
+    seeder.store.refresh_all_pipelines();
     seeder.store
 }
 

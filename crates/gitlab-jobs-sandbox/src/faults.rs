@@ -30,17 +30,16 @@ pub async fn inject(State(app): State<App>, request: Request, next: Next) -> Res
     response
 }
 
-/// Sleeps until `deadline`, to within a tenth of a millisecond or so: tokio's timer, which
-/// wakes on whole milliseconds, for all but the last two, then a thread's sleep, which the
-/// kernel wakes on time.
+/// Sleeps until `deadline`, to within a few hundredths of a millisecond: tokio's timer, which
+/// wakes on whole milliseconds and late, for all but the last two, then yielding to other
+/// tasks until the time has come.
 async fn wait_until(deadline: std::time::Instant) {
     let coarse = deadline.checked_sub(std::time::Duration::from_millis(2));
     if let Some(coarse) = coarse.filter(|coarse| *coarse > std::time::Instant::now()) {
         tokio::time::sleep_until(coarse.into()).await;
     }
-    let rest = deadline.saturating_duration_since(std::time::Instant::now());
-    if !rest.is_zero() {
-        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    while std::time::Instant::now() < deadline {
+        tokio::task::yield_now().await;
     }
 }
 

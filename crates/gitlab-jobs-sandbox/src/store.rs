@@ -432,6 +432,31 @@ impl Store {
             .filter(|job| job.pipeline_id == pipeline_id && !job.retried)
             .map(|job| (job.status.clone(), job.allow_failure))
             .collect();
+        self.set_pipeline_status(pipeline_id, &statuses, now);
+    }
+
+    /// [`Store::refresh_pipeline`] for every pipeline, each at its `updated_at`, reading the
+    /// jobs once.
+    pub fn refresh_all_pipelines(&mut self) {
+        let mut statuses: HashMap<i64, Vec<(JobStatus, bool)>> = HashMap::new();
+        for job in self.jobs.values().filter(|job| !job.retried) {
+            statuses
+                .entry(job.pipeline_id)
+                .or_default()
+                .push((job.status.clone(), job.allow_failure));
+        }
+        let pipelines: Vec<(i64, Time)> = self
+            .pipelines
+            .values()
+            .map(|pipeline| (pipeline.id, pipeline.updated_at))
+            .collect();
+        for (id, updated) in pipelines {
+            let jobs = statuses.remove(&id).unwrap_or_default();
+            self.set_pipeline_status(id, &jobs, updated);
+        }
+    }
+
+    fn set_pipeline_status(&mut self, pipeline_id: i64, statuses: &[(JobStatus, bool)], now: Time) {
         let any = |wanted: &[JobStatus]| statuses.iter().any(|(status, _)| wanted.contains(status));
         let status = if any(&[JobStatus::Running, JobStatus::Canceling]) {
             JobStatus::Running

@@ -94,8 +94,11 @@ impl ClientHooks<Settings> for Client {
         .await;
         if let Ok(response) = &answer
             && response.status().is_success()
+            && crate::paginate::headers_arrived(response.headers())
         {
-            crate::paginate::headers_arrived(response.headers());
+            // The list woken by the headers may wait on this thread's queue behind this task,
+            // which decodes the page next: let it ask for the next page first.
+            tokio::task::yield_now().await;
         }
         answer
     }

@@ -42,13 +42,15 @@ tokio::task_local! {
 }
 
 /// Called by the hooks with a successful answer's headers; a page fetch listening for them
-/// (see [`launch`]) gets them, anything else ignores them.
-pub(crate) fn headers_arrived(headers: &HeaderMap) {
-    let _ = HEADERS.try_with(|slot| {
-        if let Some(sender) = slot.borrow_mut().take() {
-            let _ = sender.send(headers.clone());
-        }
-    });
+/// (see [`launch`]) gets them, and the answer is whether one did.
+pub(crate) fn headers_arrived(headers: &HeaderMap) -> bool {
+    HEADERS
+        .try_with(|slot| {
+            slot.borrow_mut()
+                .take()
+                .is_some_and(|sender| sender.send(headers.clone()).is_ok())
+        })
+        .unwrap_or(false)
 }
 
 /// A page being fetched in its own task, which says its headers as soon as they are read.

@@ -38,8 +38,66 @@ impl From<Timestamp> for DateTime<FixedOffset> {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+        let mut buffer = [0u8; 29];
+        match write_gitlab_time(&self.0, &mut buffer) {
+            // ASCII digits and punctuation only.
+            Some(length) => {
+                f.write_str(std::str::from_utf8(&buffer[..length]).map_err(|_| fmt::Error)?)
+            }
+            None => f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        }
     }
+}
+
+/// Writes `time` as `YYYY-MM-DDTHH:MM:SS.mmm` and `Z` or `±HH:MM` into `buffer` without
+/// allocating, as chrono's `to_rfc3339_opts(Millis, true)` writes it; `None` for what that
+/// form does not cover (a year outside 0 to 9999, a leap second, an offset with seconds).
+fn write_gitlab_time(time: &DateTime<FixedOffset>, buffer: &mut [u8; 29]) -> Option<usize> {
+    use chrono::{Datelike, Timelike};
+    let local = time.naive_local();
+    let (year, nanos) = (local.year(), local.nanosecond());
+    let offset = time.offset().local_minus_utc();
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 || offset % 60 != 0 {
+        return None;
+    }
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut value = value;
+        for index in (0..width).rev() {
+            buffer[at + index] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, year as u32, 4);
+    put(5, local.month(), 2);
+    put(8, local.day(), 2);
+    put(11, local.hour(), 2);
+    put(14, local.minute(), 2);
+    put(17, local.second(), 2);
+    put(20, nanos / 1_000_000, 3);
+    for (at, byte) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+    ] {
+        buffer[at] = byte;
+    }
+    if offset == 0 {
+        buffer[23] = b'Z';
+        return Some(24);
+    }
+    let minutes = offset.unsigned_abs() / 60;
+    buffer[23] = if offset < 0 { b'-' } else { b'+' };
+    buffer[26] = b':';
+    let mut put = |at: usize, value: u32| {
+        buffer[at] = b'0' + (value / 10) as u8;
+        buffer[at + 1] = b'0' + (value % 10) as u8;
+    };
+    put(24, minutes / 60);
+    put(27, minutes % 60);
+    Some(29)
 }
 
 impl std::str::FromStr for Timestamp {
@@ -524,6 +582,42 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// Writing without chrono writes what chrono writes, for any time and offset.
+    #[test]
+    fn gitlab_times_are_written_as_chrono_writes_them() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut checked = 0;
+        for _ in 0..50_000 {
+            let seconds = (next() % 400_000_000_000) as i64 - 100_000_000_000;
+            let nanos = (next() % 1_000_000_000) as u32;
+            let offset = (next() % (2 * 86_399)) as i32 - 86_399;
+            let offset = if next() % 2 == 0 {
+                offset - offset % 60
+            } else {
+                offset
+            };
+            let (Some(utc), Some(offset)) = (
+                DateTime::from_timestamp(seconds, nanos),
+                FixedOffset::east_opt(offset),
+            ) else {
+                continue;
+            };
+            let time = utc.with_timezone(&offset);
+            let chrono = time.to_rfc3339_opts(SecondsFormat::Millis, true);
+            assert_eq!(Timestamp(time).to_string(), chrono, "{time:?}");
+            checked += 1;
+        }
+        assert!(checked > 40_000);
+        let zero = DateTime::parse_from_rfc3339("0000-01-01T00:00:00+00:00").unwrap();
+        assert_eq!(Timestamp(zero).to_string(), "0000-01-01T00:00:00.000Z");
     }
 
     #[test]

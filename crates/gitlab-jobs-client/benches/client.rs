@@ -444,27 +444,29 @@ async fn decode_page(rows: &mut Vec<[String; 4]>) {
         .bytes()
         .await
         .unwrap();
-    let time = |decode: &dyn Fn() -> usize| {
-        let mut samples = Vec::new();
-        for _ in 0..15 {
-            let started = Instant::now();
-            for _ in 0..20 {
-                std::hint::black_box(decode());
-            }
-            samples.push(started.elapsed() / 20);
+    // Alternating rounds, so that both decoders meet the same machine: on a shared one, the
+    // time of a round moves by a third from one minute to the next.
+    let round = |decode: &dyn Fn() -> usize| {
+        let started = Instant::now();
+        for _ in 0..20 {
+            std::hint::black_box(decode());
         }
-        median(samples)
+        started.elapsed() / 20
     };
-    let ours = time(&|| {
-        gitlab_jobs_client::decode::json::<Vec<Job>>(&page)
-            .unwrap()
-            .len()
-    });
-    let plain = time(&|| {
-        serde_json::from_slice::<Vec<PlainJob>>(&page)
-            .unwrap()
-            .len()
-    });
+    let (mut ours, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..41 {
+        ours.push(round(&|| {
+            gitlab_jobs_client::decode::json::<Vec<Job>>(&page)
+                .unwrap()
+                .len()
+        }));
+        plain.push(round(&|| {
+            serde_json::from_slice::<Vec<PlainJob>>(&page)
+                .unwrap()
+                .len()
+        }));
+    }
+    let (ours, plain) = (median(ours), median(plain));
     rows.push([
         format!("decode a 100-job page ({} KiB)", page.len() / 1024),
         format!("{:.0} µs", ours.as_secs_f64() * 1e6),

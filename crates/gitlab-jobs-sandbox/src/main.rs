@@ -1,5 +1,6 @@
 //! `cargo run -p gitlab-jobs-sandbox`: a fake GitLab Jobs API on 127.0.0.1.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -157,41 +158,71 @@ async fn main() -> ExitCode {
         }
     };
     let tokens = &sandbox.config().tokens;
+    // A script may read the first line and close the pipe (`| head -n 1`): the sandbox goes on
+    // serving, whether or not the rest can be written.
+    let mut out = std::io::stdout().lock();
+    macro_rules! say {
+        ($out:expr, $($arg:tt)*) => {{
+            let _ = writeln!($out, $($arg)*);
+        }};
+    }
     // The first line is the URL alone, for scripts that start the sandbox and read it.
-    println!("{}", sandbox.url());
-    println!();
-    println!(
+    say!(out, "{}", sandbox.url());
+    say!(out, "");
+    say!(
+        out,
         "GitLab Jobs API sandbox, seed {}, {} jobs in acme/platform/api",
-        options.seed, options.jobs
+        options.seed,
+        options.jobs
     );
-    println!(
+    say!(
+        out,
         "  projects: 1 acme/platform/api (private), 2 acme/website (public), 3 devon/scratch (private)"
     );
-    println!("  PRIVATE-TOKEN  {:<32} root, administrator", tokens.root);
-    println!(
+    say!(
+        out,
+        "  PRIVATE-TOKEN  {:<32} root, administrator",
+        tokens.root
+    );
+    say!(
+        out,
         "  PRIVATE-TOKEN  {:<32} maria, Maintainer",
         tokens.maintainer
     );
-    println!("  PRIVATE-TOKEN  {:<32} devon, Developer", tokens.developer);
-    println!("  PRIVATE-TOKEN  {:<32} rita, Reporter", tokens.reporter);
-    println!(
+    say!(
+        out,
+        "  PRIVATE-TOKEN  {:<32} devon, Developer",
+        tokens.developer
+    );
+    say!(
+        out,
+        "  PRIVATE-TOKEN  {:<32} rita, Reporter",
+        tokens.reporter
+    );
+    say!(
+        out,
         "  PRIVATE-TOKEN  {:<32} gus, Guest of acme/platform/api",
         tokens.guest
     );
-    println!(
+    say!(
+        out,
         "  PRIVATE-TOKEN  {:<32} root, read_api scope",
         tokens.read_only
     );
-    println!("  Bearer         {:<32} root, OAuth", tokens.oauth);
-    println!(
+    say!(out, "  Bearer         {:<32} root, OAuth", tokens.oauth);
+    say!(
+        out,
         "  JOB-TOKEN      {:<32} a running job of acme/platform/api",
         sandbox.job_token()
     );
     let origin = sandbox.url().trim_end_matches("/api/v4");
-    println!(
+    say!(
+        out,
         "  contract       {origin}/openapi.yaml, {origin}/openapi.json, reference {origin}/docs"
     );
-    println!("Ctrl-C stops it.");
+    say!(out, "Ctrl-C stops it.");
+    let _ = out.flush();
+    drop(out);
     let _ = tokio::signal::ctrl_c().await;
     sandbox.stop().await;
     ExitCode::SUCCESS

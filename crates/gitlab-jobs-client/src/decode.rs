@@ -16,15 +16,28 @@ pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
 
 /// progenitor's `ResponseValue::from_response`, reading the body with [`json`]; the generated
 /// client calls this instead (see `xtask/src/client.rs`).
-pub(crate) async fn from_response<T: DeserializeOwned, E>(
+pub(crate) async fn from_response<T: DeserializeOwned + Send + 'static, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
-    let inner = json(&body).map_err(|err| Error::InvalidResponsePayload(body, err))?;
+    let (inner, body) = if body.len() >= OFF_THE_RUNTIME {
+        // A page of jobs takes the better part of a millisecond to decode: on the runtime's
+        // threads it would hold up every other task, the next page's request included.
+        match tokio::task::spawn_blocking(move || (json(&body), body)).await {
+            Ok(decoded) => decoded,
+            Err(err) => return Err(Error::Custom(format!("decoding the answer stopped: {err}"))),
+        }
+    } else {
+        (json(&body), body)
+    };
+    let inner = inner.map_err(|err| Error::InvalidResponsePayload(body, err))?;
     Ok(ResponseValue::new(inner, status, headers))
 }
+
+/// Bodies from this size on are decoded on tokio's blocking threads: about 10 jobs.
+const OFF_THE_RUNTIME: usize = 32 << 10;
 
 #[cfg(test)]
 mod tests {

@@ -118,16 +118,8 @@ pub fn document() -> Result<Value, String> {
 /// machine-readable [`SINCE`](crate::wire::SINCE) extension; the schemas' properties get it
 /// from the schema generator.
 fn mark_since(document: &mut Value) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    let operations = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-        .filter_map(Value::as_object_mut);
-    for operation in operations {
-        mark(operation);
+    for operation in operations_mut(document) {
+        crate::wire::mark_since(operation);
         let parameters = operation
             .get_mut("parameters")
             .and_then(Value::as_array_mut)
@@ -135,19 +127,23 @@ fn mark_since(document: &mut Value) {
             .flatten()
             .filter_map(Value::as_object_mut);
         for parameter in parameters {
-            mark(parameter);
+            crate::wire::mark_since(parameter);
         }
     }
+}
 
-    fn mark(object: &mut serde_json::Map<String, Value>) {
-        let version = object
-            .get("description")
-            .and_then(Value::as_str)
-            .and_then(crate::wire::since);
-        if let Some(version) = version {
-            object.insert(crate::wire::SINCE.to_owned(), version.into());
-        }
-    }
+/// Every operation object of the document's paths.
+fn operations_mut(
+    document: &mut Value,
+) -> impl Iterator<Item = &mut serde_json::Map<String, Value>> {
+    document
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(Value::as_object_mut)
 }
 
 /// Completes the operations' examples with the keys their schemas require from the models'
@@ -156,15 +152,7 @@ fn mark_since(document: &mut Value) {
 /// answers that model. A key an example has keeps its value; keys go in the model's order.
 fn complete_operation_examples(document: &mut Value) {
     let schemas = document["components"]["schemas"].clone();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    let operations = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-        .filter_map(Value::as_object_mut);
-    for operation in operations {
+    for operation in operations_mut(document) {
         let mut bodies: Vec<&mut Value> = Vec::new();
         for (key, value) in operation.iter_mut() {
             match (key.as_str(), value) {

@@ -371,13 +371,7 @@ impl schemars::transform::Transform for ContractRequired {
             return;
         };
         lead_with_what_it_is(object);
-        let version = object
-            .get("description")
-            .and_then(serde_json::Value::as_str)
-            .and_then(since);
-        if let Some(version) = version {
-            object.insert(SINCE.into(), version.into());
-        }
+        mark_since(object);
         let Some(properties) = object
             .get_mut("properties")
             .and_then(serde_json::Value::as_object_mut)
@@ -431,6 +425,19 @@ pub fn since(description: &str) -> Option<String> {
     let well_formed = parts.clone().count() == 2
         && parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     well_formed.then(|| version.to_owned())
+}
+
+/// Gives `object` (a schema, an operation or a parameter) the [`SINCE`] extension its
+/// description's "Since GitLab X.Y" says, if it says one.
+#[cfg(feature = "json-schema")]
+pub(crate) fn mark_since(object: &mut serde_json::Map<String, serde_json::Value>) {
+    let version = object
+        .get("description")
+        .and_then(serde_json::Value::as_str)
+        .and_then(since);
+    if let Some(version) = version {
+        object.insert(SINCE.into(), version.into());
+    }
 }
 
 /// Orders a schema's keys for a reader of the YAML: what it is and its description first, then

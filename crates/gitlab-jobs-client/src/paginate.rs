@@ -62,10 +62,18 @@ struct InFlight<T> {
 /// A task that is stopped when its handle is dropped, as when a stream is dropped half read.
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
-impl<T> AbortOnDrop<T> {
-    /// What the task returned, or why it did not.
-    async fn await_result(mut self) -> Result<T, tokio::task::JoinError> {
-        (&mut self.0).await
+impl<T> AbortOnDrop<Result<T, CallError>> {
+    /// What the page's task returned; a task that stopped without returning is an error of
+    /// `operation`.
+    async fn finish(mut self, operation: &'static str) -> Result<T, CallError> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            Err(err) => Err(CallError::new(
+                operation,
+                1,
+                CallErrorKind::InvalidRequest(format!("the page's fetch stopped: {err}")),
+            )),
+        }
     }
 }
 
@@ -207,25 +215,17 @@ fn paginate<L: Lister>(
                         let lister = lister.clone();
                         // Each page in its own task, so that pages are read and decoded side
                         // by side, not only while the stream is polled.
-                        let rest = stream::iter(2..=total)
-                            .map(move |page| {
-                                let task =
-                                    AbortOnDrop(tokio::spawn(lister.fetch(Some(Next::Page(page)))));
-                                async move {
-                                    let operation = lister_operation;
-                                    match task.await_result().await {
-                                        Ok(page) => page.map(|page| page.items),
-                                        Err(err) => Err(CallError::new(
-                                            operation,
-                                            1,
-                                            CallErrorKind::InvalidRequest(format!(
-                                                "the page's fetch stopped: {err}"
-                                            )),
-                                        )),
+                        let rest =
+                            stream::iter(2..=total)
+                                .map(move |page| {
+                                    let task = AbortOnDrop(tokio::spawn(
+                                        lister.fetch(Some(Next::Page(page))),
+                                    ));
+                                    async move {
+                                        task.finish(lister_operation).await.map(|page| page.items)
                                     }
-                                }
-                            })
-                            .buffered(concurrency);
+                                })
+                                .buffered(concurrency);
                         head.chain(rest).boxed()
                     }
                     _ => head
@@ -276,17 +276,7 @@ async fn land<L: Lister>(
             following = Some((after.clone(), launch(lister, Some(after))));
         }
     }
-    let mut task = flight.page;
-    let page = match (&mut task.0).await {
-        Ok(page) => page?,
-        Err(err) => {
-            return Err(CallError::new(
-                lister.operation(),
-                1,
-                CallErrorKind::InvalidRequest(format!("the page's fetch stopped: {err}")),
-            ));
-        }
-    };
+    let page = flight.page.finish(lister.operation()).await?;
     // The page's own headers are the ones seen above, so the fetch started ahead is for the
     // page it names; one for any other page is dropped, which stops it.
     let following = match following {

@@ -327,7 +327,7 @@ enum Within {
 }
 
 /// What an [`Edit`] replaces.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Target {
     Expression,
     Function,
@@ -394,17 +394,22 @@ impl<'e> Editor<'e> {
         Ok(())
     }
 
-    fn active(&self, target: Target) -> impl Iterator<Item = usize> + '_ {
-        self.edits
-            .iter()
-            .enumerate()
-            .filter_map(move |(index, edit)| {
-                (matches!(
-                    (edit.target, target),
-                    (Target::Expression, Target::Expression) | (Target::Function, Target::Function)
-                ) && edit.applies_in(self.self_ty.as_deref(), &self.function))
-                .then_some(index)
-            })
+    /// The replacement of `node` if an edit of `target` that applies here finds it; the match
+    /// is counted.
+    fn replacement(
+        &mut self,
+        target: Target,
+        node: &impl quote::ToTokens,
+    ) -> Option<proc_macro2::TokenStream> {
+        let text = node.to_token_stream().to_string();
+        let index = (0..self.edits.len()).find(|&index| {
+            let edit = &self.edits[index];
+            edit.target == target
+                && edit.applies_in(self.self_ty.as_deref(), &self.function)
+                && self.parsed[index].0 == text
+        })?;
+        self.matched[index] += 1;
+        Some(self.parsed[index].1.clone())
     }
 }
 
@@ -424,13 +429,7 @@ impl syn::visit_mut::VisitMut for Editor<'_> {
 
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
         let outer = std::mem::replace(&mut self.function, function.sig.ident.to_string());
-        let text = quote!(#function).to_string();
-        let hit = self
-            .active(Target::Function)
-            .find(|&index| self.parsed[index].0 == text);
-        if let Some(index) = hit {
-            self.matched[index] += 1;
-            let replace = self.parsed[index].1.clone();
+        if let Some(replace) = self.replacement(Target::Function, function) {
             *function = syn::parse2(replace).expect("a replacement function parses");
         } else {
             syn::visit_mut::visit_impl_item_fn_mut(self, function);
@@ -454,13 +453,7 @@ impl syn::visit_mut::VisitMut for Editor<'_> {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        let text = quote!(#expr).to_string();
-        let hit = self
-            .active(Target::Expression)
-            .find(|&index| self.parsed[index].0 == text);
-        if let Some(index) = hit {
-            self.matched[index] += 1;
-            let replace = self.parsed[index].1.clone();
+        if let Some(replace) = self.replacement(Target::Expression, expr) {
             *expr = syn::parse2(replace).expect("a replacement expression parses");
         } else {
             syn::visit_mut::visit_expr_mut(self, expr);

@@ -1,0 +1,238 @@
+//! The command line: commands, options and the environment they fall back on.
+
+use std::time::Duration;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gitlab_jobs_client::models::JobScope;
+
+use crate::exit;
+
+/// Jobs of GitLab CI/CD pipelines: list them, read and follow their logs, wait for them, and
+/// cancel, retry, erase or play them.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gitlab-jobs",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = CONFIGURATION)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const CONFIGURATION: &str = "\
+Configuration, first found wins:
+  GitLab   --url, GITLAB_URL, CI_API_V4_URL, CI_SERVER_URL (+ /api/v4)
+  token    --token, GITLAB_TOKEN (a personal, project or group access token), CI_JOB_TOKEN
+  project  --project, CI_PROJECT_ID
+Inside a CI job, GitLab sets CI_API_V4_URL, CI_JOB_TOKEN and CI_PROJECT_ID: no option is needed.
+Prefer GITLAB_TOKEN to --token: other users of the machine can read a command's arguments.";
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// GitLab's address, such as https://gitlab.example.com (its API, /api/v4, is added when
+    /// missing)
+    #[arg(long, env = "GITLAB_URL", global = true, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Access token (PRIVATE-TOKEN), with the api scope to act on jobs or read_api to read
+    #[arg(
+        long,
+        env = "GITLAB_TOKEN",
+        hide_env_values = true,
+        global = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+
+    /// The project, by ID or full path (group/subgroup/project)
+    #[arg(
+        short,
+        long,
+        env = "CI_PROJECT_ID",
+        global = true,
+        value_name = "PROJECT"
+    )]
+    pub project: Option<String>,
+
+    /// How to print jobs: a table for people, or the API's JSON for scripts (json: one array;
+    /// ndjson: one job per line)
+    #[arg(short, long, value_enum, default_value_t = Output::Table, global = true)]
+    pub output: Output,
+
+    /// Say on stderr which GitLab, credentials and project are used, and which job a name
+    /// resolved to (never the token itself)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns; status colors on a terminal
+    Table,
+    /// The jobs as GitLab's API sends them
+    Json,
+    /// One job per line, as GitLab's API sends it
+    Ndjson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List a project's jobs, newest first, or a pipeline's
+    List(ListArgs),
+    /// Show a job
+    Get(JobArgs),
+    /// Print a job's log; with --follow, keep printing it until the job stops
+    Log {
+        #[command(flatten)]
+        job: JobArgs,
+        /// Print new lines as the job writes them, and stop when the job stops
+        #[arg(short, long)]
+        follow: bool,
+        #[command(flatten)]
+        polling: Polling,
+    },
+    /// Cancel a job
+    Cancel {
+        #[command(flatten)]
+        job: JobArgs,
+        /// Stop a job that is already canceling at once, without its after_script (needs the
+        /// Maintainer role)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Retry a job: GitLab starts a new job, which is printed
+    Retry(JobArgs),
+    /// Erase a job's log and artifacts
+    Erase(JobArgs),
+    /// Start a manual job
+    Play {
+        #[command(flatten)]
+        job: JobArgs,
+        /// A CI/CD variable for this run (repeatable)
+        #[arg(long = "var", value_name = "KEY=VALUE", value_parser = key_value)]
+        vars: Vec<(String, String)>,
+        /// A value of the job's spec:inputs (repeatable). VALUE is read as JSON when it is a
+        /// number, true, false, an array or a quoted string, and as text otherwise
+        #[arg(long = "input", value_name = "KEY=VALUE", value_parser = key_value)]
+        inputs: Vec<(String, String)>,
+    },
+    /// Wait until a job stops; the exit code says how it ended
+    #[command(after_help = exit::WAIT_CODES)]
+    Wait {
+        #[command(flatten)]
+        job: JobArgs,
+        /// Print the job's log while waiting
+        #[arg(short, long)]
+        follow: bool,
+        /// Give up after this long, such as 90s, 10m or 1h 30m (exit code 7)
+        #[arg(long, value_parser = duration, value_name = "DURATION")]
+        timeout: Option<Duration>,
+        #[command(flatten)]
+        polling: Polling,
+    },
+    /// Print a shell completion script, such as `gitlab-jobs completions bash`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Which jobs `list` prints.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the jobs of this pipeline
+    #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
+    pub pipeline: Option<i64>,
+    /// Only jobs with this status (repeatable)
+    #[arg(long, value_name = "STATUS", value_parser = scopes())]
+    pub scope: Vec<String>,
+    /// Only jobs of pipelines for this branch or tag
+    #[arg(long = "ref", value_name = "REF")]
+    pub r#ref: Option<String>,
+    /// Only jobs whose name matches this pattern (* ? [...]), such as 'rspec*'
+    #[arg(long, value_name = "PATTERN", value_parser = pattern)]
+    pub name: Option<glob::Pattern>,
+    /// Print at most this many jobs
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// How a command names its job.
+#[derive(Debug, Clone, Args)]
+pub struct JobArgs {
+    /// The job: its ID, or its name (or a pattern) with --pipeline or --ref
+    #[arg(value_name = "JOB")]
+    pub job: String,
+    /// Look the job's name up in this pipeline
+    #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
+    pub pipeline: Option<i64>,
+    /// Look the job's name up in the newest pipeline of this branch or tag that has it
+    #[arg(long = "ref", value_name = "REF")]
+    pub r#ref: Option<String>,
+}
+
+/// How often to ask GitLab while following or waiting.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Polling {
+    /// Time between polls
+    #[arg(long, value_parser = duration, default_value = "2s", value_name = "DURATION")]
+    pub interval: Duration,
+}
+
+fn scopes() -> PossibleValuesParser {
+    PossibleValuesParser::new(JobScope::KNOWN.iter().map(JobScope::as_str))
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err("expected KEY=VALUE, with a key before the first =".into()),
+    }
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|err| err.to_string())?;
+    if duration.is_zero() {
+        return Err("a duration longer than zero, such as 500ms, 2s or 10m".into());
+    }
+    Ok(duration)
+}
+
+fn pattern(text: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(text).map_err(|err| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn key_values_split_at_the_first_equals_sign() {
+        assert_eq!(key_value("A=b=c"), Ok(("A".into(), "b=c".into())));
+        assert_eq!(key_value("A="), Ok(("A".into(), String::new())));
+        assert!(key_value("=b").is_err());
+        assert!(key_value("A").is_err());
+    }
+
+    #[test]
+    fn durations_are_human() {
+        assert_eq!(duration("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(duration("0s").is_err());
+        assert!(duration("soon").is_err());
+    }
+}

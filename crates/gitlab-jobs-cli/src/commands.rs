@@ -1,0 +1,400 @@
+//! What each command does, on top of the client: its retries, streams and token hygiene.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use gitlab_jobs_client::models::{
+    CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobVariableAttributes,
+    PlayJobRequest, ProjectId,
+};
+use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client, has_stopped};
+
+use crate::args::{Command, JobArgs, ListArgs, Output, Polling};
+use crate::exit;
+use crate::fail::Failure;
+use crate::lookup;
+use crate::output::{Facts, Printer, Progress, color_stdout, duration};
+
+/// What every command works with.
+pub struct Context {
+    pub client: Client,
+    pub project: ProjectId,
+    pub output: Output,
+    pub verbose: bool,
+}
+
+impl Context {
+    fn printer(&self) -> Printer<BufWriter<io::StdoutLock<'static>>> {
+        Printer::new(
+            BufWriter::new(io::stdout().lock()),
+            self.output,
+            color_stdout(),
+        )
+    }
+
+    /// The ID of the job `args` names, said on stderr with `--verbose` when it was a name.
+    async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
+        let id = lookup::job_id(&self.client, &self.project, args).await?;
+        if self.verbose && id.to_string() != args.job {
+            eprintln!("gitlab-jobs: {:?} is job {id}", args.job);
+        }
+        Ok(id)
+    }
+}
+
+/// Runs `command`, and answers its exit code.
+pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
+    match command {
+        Command::List(args) => list(context, args).await,
+        Command::Get(args) => {
+            let id = context.job_id(&args).await?;
+            let job = get(context, id).await?;
+            print(context.printer().single(&job, Facts::of_job(&job), None))
+        }
+        Command::Log {
+            job,
+            follow,
+            polling,
+        } => log(context, &job, follow, polling).await,
+        Command::Cancel { job, force } => {
+            let id = context.job_id(&job).await?;
+            let body = CancelJobRequest {
+                force: force.then_some(true),
+            };
+            let request = context.client.cancel_job().id(context.project.clone());
+            let job = act(request.job_id(id).body(body).call(), id).await?;
+            let headline = format!("asked GitLab to cancel job {id}");
+            print(
+                context
+                    .printer()
+                    .single(&job, Facts::of_job(&job), Some(&headline)),
+            )
+        }
+        Command::Retry(job) => {
+            let id = context.job_id(&job).await?;
+            let request = context.client.retry_job().id(context.project.clone());
+            let job = act(request.job_id(id).call(), id).await?;
+            let headline = format!("job {id} retried as job {}", job.id);
+            print(
+                context
+                    .printer()
+                    .single(&job, Facts::of_job(&job), Some(&headline)),
+            )
+        }
+        Command::Erase(job) => {
+            let id = context.job_id(&job).await?;
+            let request = context.client.erase_job().id(context.project.clone());
+            let job = act(request.job_id(id).call(), id).await?;
+            let headline = format!("job {id} erased: its log and artifacts are gone");
+            print(
+                context
+                    .printer()
+                    .single(&job, Facts::of_job(&job), Some(&headline)),
+            )
+        }
+        Command::Play { job, vars, inputs } => {
+            let id = context.job_id(&job).await?;
+            let body = PlayJobRequest {
+                job_variables_attributes: vars
+                    .into_iter()
+                    .map(|(key, value)| JobVariableAttributes::new(key, value))
+                    .collect(),
+                job_inputs: inputs
+                    .into_iter()
+                    .map(|(key, value)| (key, input_value(&value)))
+                    .collect::<BTreeMap<_, _>>(),
+            };
+            let request = context.client.play_job().id(context.project.clone());
+            let played = act(request.job_id(id).body(body).call(), id).await?;
+            let headline = format!("job {id} started");
+            let printer = context.printer();
+            print(match &played {
+                JobOrBridge::Job(job) => printer.single(job, Facts::of_job(job), Some(&headline)),
+                JobOrBridge::Bridge(bridge) => {
+                    printer.single(bridge, Facts::of_bridge(bridge), Some(&headline))
+                }
+            })
+        }
+        Command::Wait {
+            job,
+            follow,
+            timeout,
+            polling,
+        } => wait(context, &job, follow, timeout, polling).await,
+        Command::Completions { .. } => unreachable!("answered before any configuration"),
+    }
+}
+
+async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
+    let scopes: Vec<JobScope> = args
+        .scope
+        .iter()
+        .map(|scope| scope.as_str().into())
+        .collect();
+    // Without a name filter, a small limit needs only one small page.
+    let per_page = match (args.limit, &args.name) {
+        (Some(limit), None) => (limit as u64).clamp(1, 100),
+        _ => 100,
+    };
+    let (mut jobs, what) = match args.pipeline {
+        Some(pipeline) => (
+            context
+                .client
+                .pipeline_jobs(context.project.clone(), pipeline)
+                .scope(scopes)
+                .per_page(per_page)
+                .stream(),
+            format!("listing the jobs of pipeline {pipeline}"),
+        ),
+        None => {
+            let mut jobs = context
+                .client
+                .project_jobs(context.project.clone())
+                .scope(scopes)
+                .per_page(per_page);
+            if let Some(r#ref) = &args.r#ref {
+                jobs = jobs.ref_(r#ref);
+            }
+            (
+                jobs.stream(),
+                format!("listing the jobs of project {}", context.project),
+            )
+        }
+    };
+    let mut printer = context.printer();
+    let mut progress = Progress::new();
+    let (mut listed, mut printed) = (0, 0);
+    while printed < args.limit.unwrap_or(usize::MAX) {
+        let next = jobs.try_next().await;
+        let Some(job) = next.map_err(|err| {
+            progress.clear();
+            Failure::call(&what, err)
+        })?
+        else {
+            break;
+        };
+        listed += 1;
+        progress.update(listed);
+        if args
+            .name
+            .as_ref()
+            .is_none_or(|name| name.matches(&job.name))
+        {
+            if let Stdout::Closed = written(printer.job(&job))? {
+                progress.clear();
+                return Ok(exit::SUCCESS);
+            }
+            printed += 1;
+        }
+    }
+    progress.clear();
+    print(printer.finish())
+}
+
+async fn get(context: &Context, id: i64) -> Result<Job, Failure> {
+    let request = context.client.get_job().id(context.project.clone());
+    act(request.job_id(id).call(), id).await
+}
+
+async fn log(
+    context: &Context,
+    job: &JobArgs,
+    follow: bool,
+    polling: Polling,
+) -> Result<u8, Failure> {
+    let id = context.job_id(job).await?;
+    let mut out = tokio::io::stdout();
+    let outcome = if follow {
+        context
+            .client
+            .follow_log(context.project.clone(), id)
+            .poll_interval(polling.interval)
+            .write_to(&mut out)
+            .await
+            .map(drop)
+    } else {
+        context
+            .client
+            .write_log(context.project.clone(), id, &mut out)
+            .await
+            .map(drop)
+    };
+    match outcome {
+        Ok(()) => Ok(exit::SUCCESS),
+        Err(err) if is_closed_stdout(&err) => Ok(exit::SUCCESS),
+        Err(err) => Err(Failure::call(&format!("job {id}"), err)),
+    }
+}
+
+async fn wait(
+    context: &Context,
+    job: &JobArgs,
+    follow: bool,
+    timeout: Option<Duration>,
+    polling: Polling,
+) -> Result<u8, Failure> {
+    let id = context.job_id(job).await?;
+    let started = Instant::now();
+    let job = if follow {
+        let mut follower = context
+            .client
+            .follow_log(context.project.clone(), id)
+            .poll_interval(polling.interval);
+        if let Some(timeout) = timeout {
+            follower = follower.timeout(timeout);
+        }
+        let mut out = tokio::io::stdout();
+        match follower.write_to(&mut out).await {
+            Ok(job) => job,
+            Err(err) if is_timeout(&err) => {
+                return Err(timed_out(id, timeout.unwrap_or_default()));
+            }
+            // Nobody reads the log any more; the wait goes on without it.
+            Err(err) if is_closed_stdout(&err) => {
+                poll_until_stopped(context, id, timeout, polling, started).await?
+            }
+            Err(err) => return Err(Failure::call(&format!("job {id}"), err)),
+        }
+    } else {
+        poll_until_stopped(context, id, timeout, polling, started).await?
+    };
+    let outcome = format!(
+        "job {id} ({}) {}{}",
+        crate::output::clean(&job.name),
+        crate::output::clean(job.status.as_str()),
+        job.failure_reason
+            .as_ref()
+            .map(|reason| format!(": {}", crate::output::clean(reason.as_str())))
+            .unwrap_or_default()
+    );
+    if follow || context.output == Output::Table {
+        // With --follow, stdout is the log's.
+        let line = match job.duration {
+            Some(seconds) => format!("{outcome} after {}", duration(seconds)),
+            None => outcome,
+        };
+        if follow {
+            eprintln!("{line}");
+        } else {
+            written(writeln!(io::stdout().lock(), "{line}"))?;
+        }
+    } else {
+        print(context.printer().single(&job, Facts::of_job(&job), None))?;
+    }
+    Ok(exit::for_stopped(&job))
+}
+
+/// Polls job `id` until it stops, or `timeout` has passed since `started`.
+async fn poll_until_stopped(
+    context: &Context,
+    id: i64,
+    timeout: Option<Duration>,
+    polling: Polling,
+    started: Instant,
+) -> Result<Job, Failure> {
+    let deadline = timeout.map(|timeout| started + timeout);
+    loop {
+        let job = get(context, id).await?;
+        if has_stopped(&job) {
+            return Ok(job);
+        }
+        let pause = match deadline {
+            Some(deadline) if Instant::now() >= deadline => {
+                return Err(timed_out(id, timeout.unwrap_or_default()));
+            }
+            Some(deadline) => polling.interval.min(deadline - Instant::now()),
+            None => polling.interval,
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
+fn timed_out(id: i64, timeout: Duration) -> Failure {
+    Failure {
+        code: exit::TIMED_OUT,
+        ..Failure::error(format!(
+            "job {id} had not stopped within {}",
+            humantime::format_duration(timeout)
+        ))
+    }
+}
+
+/// A call on job `id`, whose failure names the job.
+async fn act<T>(
+    call: impl Future<Output = Result<gitlab_jobs_client::ResponseValue<T>, CallError>>,
+    id: i64,
+) -> Result<T, Failure> {
+    call.await
+        .map(gitlab_jobs_client::ResponseValue::into_inner)
+        .map_err(|err| Failure::call(&format!("job {id}"), err))
+}
+
+/// An input's value: JSON where it reads as a number, a boolean, an array or a quoted string,
+/// text otherwise. `--input 'x="true"'` sends the string "true".
+fn input_value(text: &str) -> JobInputValue {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Number(number)) => JobInputValue::Number(number),
+        Ok(serde_json::Value::Bool(value)) => JobInputValue::Boolean(value),
+        Ok(serde_json::Value::Array(values)) => JobInputValue::Array(values),
+        Ok(serde_json::Value::String(text)) => JobInputValue::String(text),
+        _ => JobInputValue::String(text.to_owned()),
+    }
+}
+
+fn is_timeout(err: &CallError) -> bool {
+    matches!(err.kind(), CallErrorKind::TimedOut { .. })
+}
+
+fn is_closed_stdout(err: &CallError) -> bool {
+    matches!(err.kind(), CallErrorKind::Write(err) if Failure::is_broken_pipe(err))
+}
+
+/// Whether stdout still has a reader.
+enum Stdout {
+    Open,
+    Closed,
+}
+
+/// What writing to stdout came to: a reader that went away (`gitlab-jobs list | head`) ends
+/// the command quietly, as if it had finished.
+fn written(outcome: io::Result<()>) -> Result<Stdout, Failure> {
+    match outcome {
+        Ok(()) => Ok(Stdout::Open),
+        Err(err) if Failure::is_broken_pipe(&err) => Ok(Stdout::Closed),
+        Err(err) => Err(Failure::error(format!("writing to stdout: {err}"))),
+    }
+}
+
+fn print(outcome: io::Result<()>) -> Result<u8, Failure> {
+    written(outcome).map(|_| exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_json_where_they_read_as_json() {
+        assert_eq!(input_value("3"), JobInputValue::Number(3.into()));
+        assert_eq!(input_value("true"), JobInputValue::Boolean(true));
+        assert_eq!(
+            input_value("[1, \"a\"]"),
+            JobInputValue::Array(vec![1.into(), "a".into()])
+        );
+        assert_eq!(
+            input_value("\"true\""),
+            JobInputValue::String("true".into())
+        );
+        assert_eq!(
+            input_value("staging"),
+            JobInputValue::String("staging".into())
+        );
+        assert_eq!(
+            input_value("{\"a\": 1}"),
+            JobInputValue::String("{\"a\": 1}".into())
+        );
+        assert_eq!(input_value(""), JobInputValue::String(String::new()));
+    }
+}

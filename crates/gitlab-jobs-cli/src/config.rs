@@ -1,0 +1,208 @@
+//! Which GitLab, which credentials and which project: from the options, then the environment.
+
+use gitlab_jobs_client::models::ProjectId;
+use gitlab_jobs_client::{Auth, Client};
+
+use crate::args::Global;
+
+/// The settings a command runs with, and where each came from (for `--verbose`).
+#[derive(Debug)]
+pub struct Config {
+    pub api_url: String,
+    pub url_from: &'static str,
+    pub auth: Auth,
+    pub auth_from: Option<&'static str>,
+    pub project: ProjectId,
+    pub project_from: &'static str,
+}
+
+/// What is missing or wrong in the configuration: a usage error.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Missing(pub String);
+
+impl Config {
+    /// Reads the options, and where they are not given, `env` (the process's environment).
+    /// clap has already read GITLAB_URL, GITLAB_TOKEN and CI_PROJECT_ID into `global`.
+    pub fn resolve(global: &Global, env: impl Fn(&str) -> Option<String>) -> Result<Self, Missing> {
+        let env = |name: &str| env(name).filter(|value| !value.is_empty());
+        let (url, url_from) = if let Some(url) = &global.url {
+            (url.clone(), "--url or GITLAB_URL")
+        } else if let Some(url) = env("CI_API_V4_URL") {
+            (url, "CI_API_V4_URL")
+        } else if let Some(url) = env("CI_SERVER_URL") {
+            (url, "CI_SERVER_URL")
+        } else {
+            return Err(Missing(
+                "no GitLab to talk to: pass --url https://gitlab.example.com or set GITLAB_URL"
+                    .into(),
+            ));
+        };
+        let (auth, auth_from) = match (&global.token, env("CI_JOB_TOKEN")) {
+            (Some(token), _) => (
+                Auth::private_token(token)
+                    .map_err(|err| Missing(format!("--token or GITLAB_TOKEN: {err}")))?,
+                Some("--token or GITLAB_TOKEN"),
+            ),
+            (None, Some(token)) => (
+                Auth::job_token(&token).map_err(|err| Missing(format!("CI_JOB_TOKEN: {err}")))?,
+                Some("CI_JOB_TOKEN"),
+            ),
+            (None, None) => (Auth::anonymous(), None),
+        };
+        let Some(project) = global
+            .project
+            .as_deref()
+            .filter(|project| !project.is_empty())
+        else {
+            return Err(Missing(
+                "no project: pass --project with its ID or full path (group/project), or set \
+                 CI_PROJECT_ID"
+                    .into(),
+            ));
+        };
+        Ok(Config {
+            api_url: api_url(&url),
+            url_from,
+            auth,
+            auth_from,
+            project: ProjectId::from(project),
+            project_from: "--project or CI_PROJECT_ID",
+        })
+    }
+
+    pub fn client(&self) -> Result<Client, String> {
+        Client::with_auth(&self.api_url, self.auth.clone()).map_err(|err| err.to_string())
+    }
+
+    /// Whether the credentials are CI_JOB_TOKEN, which GitLab accepts on few operations.
+    pub fn is_job_token(&self) -> bool {
+        self.auth_from == Some("CI_JOB_TOKEN")
+    }
+
+    /// A token would cross the network in the clear: plain HTTP to another machine.
+    pub fn sends_token_in_the_clear(&self) -> bool {
+        let Ok(url) = url::Url::parse(&self.api_url) else {
+            return false;
+        };
+        let loopback = match url.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        self.auth_from.is_some() && url.scheme() == "http" && !loopback
+    }
+}
+
+/// GitLab's address as its API's: `/api/v4` is added unless the path already ends so, which
+/// also serves GitLab installed under a path (`https://example.com/gitlab`).
+pub fn api_url(url: &str) -> String {
+    let url = url.trim_end_matches('/');
+    if url.ends_with("/api/v4") {
+        url.to_owned()
+    } else {
+        format!("{url}/api/v4")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn global(url: Option<&str>, token: Option<&str>, project: Option<&str>) -> Global {
+        Global {
+            url: url.map(Into::into),
+            token: token.map(Into::into),
+            project: project.map(Into::into),
+            output: crate::args::Output::Table,
+            verbose: false,
+        }
+    }
+
+    fn resolve(global: &Global, env: &[(&str, &str)]) -> Result<Config, Missing> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        Config::resolve(global, |name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn api_urls_end_in_api_v4_once() {
+        assert_eq!(api_url("https://gitlab.com"), "https://gitlab.com/api/v4");
+        assert_eq!(api_url("https://gitlab.com/"), "https://gitlab.com/api/v4");
+        assert_eq!(
+            api_url("https://gitlab.com/api/v4/"),
+            "https://gitlab.com/api/v4"
+        );
+        assert_eq!(
+            api_url("https://example.com/gitlab"),
+            "https://example.com/gitlab/api/v4"
+        );
+    }
+
+    #[test]
+    fn options_win_over_the_ci_environment() {
+        let ci = [
+            ("CI_API_V4_URL", "https://ci.example.com/api/v4"),
+            ("CI_SERVER_URL", "https://server.example.com"),
+            ("CI_JOB_TOKEN", "job-token"),
+        ];
+        let config = resolve(
+            &global(Some("https://mine.example.com"), Some("glpat-x"), Some("7")),
+            &ci,
+        )
+        .unwrap();
+        assert_eq!(config.api_url, "https://mine.example.com/api/v4");
+        assert_eq!(config.auth, Auth::private_token("glpat-x").unwrap());
+        assert_eq!(config.project, ProjectId::Id(7));
+
+        let config = resolve(&global(None, None, Some("group/project")), &ci).unwrap();
+        assert_eq!(config.api_url, "https://ci.example.com/api/v4");
+        assert_eq!(config.auth, Auth::job_token("job-token").unwrap());
+        assert!(config.is_job_token());
+        assert_eq!(config.project, ProjectId::Path("group/project".into()));
+
+        let config = resolve(&global(None, None, Some("1")), &ci[1..2]).unwrap();
+        assert_eq!(config.api_url, "https://server.example.com/api/v4");
+        assert_eq!(config.auth, Auth::anonymous());
+    }
+
+    #[test]
+    fn what_is_missing_is_named() {
+        let err = resolve(&global(None, None, Some("1")), &[]).unwrap_err();
+        assert!(err.0.contains("--url"), "{err:?}");
+        let err = resolve(&global(Some("https://x"), None, None), &[]).unwrap_err();
+        assert!(err.0.contains("--project"), "{err:?}");
+        let err =
+            resolve(&global(Some("https://x"), Some(" secret "), Some("1")), &[]).unwrap_err();
+        assert!(
+            err.0.contains("GITLAB_TOKEN") && !err.0.contains("secret"),
+            "{err:?}"
+        );
+        // Empty variables count as unset, as in a shell script.
+        let err = resolve(&global(None, None, Some("1")), &[("CI_API_V4_URL", "")]).unwrap_err();
+        assert!(err.0.contains("--url"), "{err:?}");
+    }
+
+    #[test]
+    fn only_a_token_to_another_machine_over_http_is_in_the_clear() {
+        for (url, token, clear) in [
+            ("http://gitlab.internal", true, true),
+            ("http://gitlab.internal", false, false),
+            ("https://gitlab.internal", true, false),
+            ("http://127.0.0.1:8080", true, false),
+            ("http://localhost/api/v4", true, false),
+            ("http://[::1]:80", true, false),
+        ] {
+            let config = resolve(
+                &global(Some(url), token.then_some("glpat-x"), Some("1")),
+                &[],
+            )
+            .unwrap();
+            assert_eq!(config.sends_token_in_the_clear(), clear, "{url}");
+        }
+    }
+}

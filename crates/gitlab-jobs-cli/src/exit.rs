@@ -1,0 +1,68 @@
+//! Exit codes, each said once: `wait --help` is built from the same table.
+
+use gitlab_jobs_client::models::{Job, JobStatus};
+
+/// The command did what was asked; `wait`: the job succeeded.
+pub const SUCCESS: u8 = 0;
+/// Something went wrong: GitLab refused, could not be reached, or a job name did not resolve.
+pub const ERROR: u8 = 1;
+/// The command line was wrong (clap's own code).
+pub const USAGE: u8 = 2;
+pub const FAILED: u8 = 3;
+pub const CANCELED: u8 = 4;
+pub const SKIPPED: u8 = 5;
+pub const MANUAL: u8 = 6;
+pub const TIMED_OUT: u8 = 7;
+pub const UNKNOWN_STATUS: u8 = 8;
+
+/// What `wait --help` shows.
+pub const WAIT_CODES: &str = "\
+Exit codes:
+  0  the job succeeded
+  1  an error: GitLab refused, could not be reached, or the job was not found
+  2  wrong usage
+  3  the job failed (also when it was allowed to fail)
+  4  the job was canceled
+  5  the job was skipped
+  6  the job is manual: it waits for someone to play it
+  7  --timeout passed first
+  8  the job stopped with a status this version does not know";
+
+/// The exit code for a job that stopped.
+pub fn for_stopped(job: &Job) -> u8 {
+    match job.status {
+        JobStatus::Success => SUCCESS,
+        JobStatus::Failed => FAILED,
+        JobStatus::Canceled => CANCELED,
+        JobStatus::Skipped => SKIPPED,
+        JobStatus::Manual => MANUAL,
+        _ => UNKNOWN_STATUS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help lists every code, with the number the constants give it.
+    #[test]
+    fn the_help_says_every_code() {
+        for (code, words) in [
+            (SUCCESS, "succeeded"),
+            (ERROR, "an error"),
+            (USAGE, "wrong usage"),
+            (FAILED, "failed"),
+            (CANCELED, "canceled"),
+            (SKIPPED, "skipped"),
+            (MANUAL, "manual"),
+            (TIMED_OUT, "--timeout"),
+            (UNKNOWN_STATUS, "does not know"),
+        ] {
+            let line = WAIT_CODES
+                .lines()
+                .find(|line| line.trim_start().starts_with(&format!("{code} ")))
+                .unwrap_or_else(|| panic!("no line for exit code {code}"));
+            assert!(line.contains(words), "{line:?} says {words:?}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Naming a job: by ID, or by name within a pipeline or on a ref, as people do in GitLab's UI.
+
+use futures_util::TryStreamExt;
+use gitlab_jobs_client::Client;
+use gitlab_jobs_client::models::{Job, ProjectId};
+
+use crate::args::JobArgs;
+use crate::fail::Failure;
+
+/// The job's ID. A name is looked up among the jobs of `--pipeline`, or of the newest pipeline
+/// on `--ref` that has a job of that name; in both, the latest attempt of each job counts.
+pub async fn job_id(client: &Client, project: &ProjectId, args: &JobArgs) -> Result<i64, Failure> {
+    if !args.job.is_empty() && args.job.bytes().all(|byte| byte.is_ascii_digit()) {
+        return args
+            .job
+            .parse()
+            .map_err(|_| Failure::usage(format!("job ID {} is too large", args.job)));
+    }
+    let name = Name::new(&args.job);
+    let pipeline = match (args.pipeline, &args.r#ref) {
+        (Some(pipeline), _) => pipeline,
+        (None, Some(r#ref)) => newest_pipeline_with(client, project, r#ref, &name).await?,
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "{:?} is not a job ID; to look a job up by name, name its pipeline \
+                 (--pipeline ID) or its branch or tag (--ref NAME)",
+                args.job
+            )));
+        }
+    };
+    let jobs: Vec<Job> = client
+        .pipeline_jobs(project.clone(), pipeline)
+        .stream()
+        .try_collect()
+        .await
+        .map_err(|err| Failure::call(&format!("listing pipeline {pipeline}"), err))?;
+    let found = name.pick(&jobs);
+    match found.as_slice() {
+        [job] => Ok(job.id),
+        [] => {
+            let mut names: Vec<&str> = jobs.iter().map(|job| job.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let shown = names.len().min(10);
+            let more = if names.len() > shown { ", ..." } else { "" };
+            Err(Failure::error(format!(
+                "no job named {:?} in pipeline {pipeline}; its jobs: {}{more}",
+                args.job,
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names[..shown].join(", ")
+                },
+            )))
+        }
+        many => Err(Failure::error(format!(
+            "{:?} names {} jobs in pipeline {pipeline}: {}; name one by its ID",
+            args.job,
+            many.len(),
+            many.iter()
+                .map(|job| format!("{} {:?} ({})", job.id, job.name, job.status))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// The newest pipeline on `ref` with a job that `name` names.
+async fn newest_pipeline_with(
+    client: &Client,
+    project: &ProjectId,
+    r#ref: &str,
+    name: &Name,
+) -> Result<i64, Failure> {
+    let mut jobs = client.project_jobs(project.clone()).ref_(r#ref).stream();
+    while let Some(job) = jobs
+        .try_next()
+        .await
+        .map_err(|err| Failure::call(&format!("listing the jobs of {ref}"), err))?
+    {
+        // A job whose ref differs is skipped, in case a server ignores the filter.
+        if job.r#ref == r#ref
+            && name.matches(&job.name)
+            && let Some(pipeline) = job.pipeline.as_ref()
+        {
+            return Ok(pipeline.id);
+        }
+    }
+    Err(Failure::error(format!(
+        "no job named {:?} on {ref:?} in project {project}",
+        name.text
+    )))
+}
+
+/// A job's name as given: the exact name, or else a pattern (`rspec*`). Names such as
+/// `rspec: [3.2, pg]` hold pattern characters, so an exact match is tried first.
+struct Name {
+    text: String,
+    pattern: Option<glob::Pattern>,
+}
+
+impl Name {
+    fn new(text: &str) -> Self {
+        Name {
+            text: text.to_owned(),
+            pattern: glob::Pattern::new(text).ok(),
+        }
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        name == self.text
+            || self
+                .pattern
+                .as_ref()
+                .is_some_and(|pattern| pattern.matches(name))
+    }
+
+    /// The jobs named exactly so, or else those the pattern matches.
+    fn pick<'a>(&self, jobs: &'a [Job]) -> Vec<&'a Job> {
+        let exact: Vec<&Job> = jobs.iter().filter(|job| job.name == self.text).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        jobs.iter()
+            .filter(|job| {
+                self.pattern
+                    .as_ref()
+                    .is_some_and(|pattern| pattern.matches(&job.name))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jobs(names: &[&str]) -> Vec<Job> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(id, name)| {
+                let mut job: Job = serde_json::from_str(include_str!(
+                    "../../gitlab-jobs-schema/src/examples/get_job.json"
+                ))
+                .unwrap();
+                job.id = id as i64;
+                job.name = (*name).into();
+                job
+            })
+            .collect()
+    }
+
+    fn picked(name: &str, among: &[&str]) -> Vec<i64> {
+        let jobs = jobs(among);
+        Name::new(name)
+            .pick(&jobs)
+            .iter()
+            .map(|job| job.id)
+            .collect()
+    }
+
+    #[test]
+    fn exact_names_come_before_patterns() {
+        let names = [
+            "rspec 1/2",
+            "rspec 2/2",
+            "rspec: [3.2, pg]",
+            "rspec",
+            "lint",
+        ];
+        assert_eq!(picked("rspec", &names), [3]);
+        assert_eq!(picked("rspec: [3.2, pg]", &names), [2]);
+        assert_eq!(picked("rspec *", &names), [0, 1]);
+        assert_eq!(picked("rspec*", &names), [0, 1, 2, 3]);
+        assert_eq!(picked("deploy", &names), Vec::<i64>::new());
+        // Not a valid pattern: only the exact name.
+        assert_eq!(picked("[", &["[", "a"]), [0]);
+    }
+}

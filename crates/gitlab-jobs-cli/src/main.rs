@@ -1,0 +1,104 @@
+//! `gitlab-jobs`: GitLab CI/CD jobs from a terminal or a CI script, on top of
+//! `gitlab-jobs-client` (its retries, streams and token hygiene).
+
+mod args;
+mod commands;
+mod config;
+mod exit;
+mod fail;
+mod lookup;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+
+use crate::args::{Cli, Command};
+use crate::config::{Config, Missing};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "gitlab-jobs",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
+    };
+    if cli.global.verbose {
+        say_config(&config);
+    }
+    if config.sends_token_in_the_clear() {
+        eprintln!(
+            "warning: the token goes to {} unencrypted; use https",
+            config.api_url
+        );
+    }
+    let client = match config.client() {
+        Ok(client) => client,
+        Err(message) => usage_error(ErrorKind::ValueValidation, &message),
+    };
+    let context = commands::Context {
+        client,
+        project: config.project.clone(),
+        output: cli.global.output,
+        verbose: cli.global.verbose,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    let outcome = runtime.block_on(commands::run(&context, cli.command));
+    // A log stream or a read-ahead page may still be in flight: it is not waited for.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) if failure.usage => usage_error(ErrorKind::ValueValidation, &failure.message),
+        Err(mut failure) => {
+            if config.is_job_token() && matches!(failure.status, Some(401 | 403)) {
+                failure.message.push_str(
+                    " (GitLab takes CI_JOB_TOKEN for listing jobs only: set GITLAB_TOKEN to a \
+                     token with the api scope)",
+                );
+            }
+            eprintln!("error: {failure}");
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Prints `message` as clap prints a usage error, with the usage line, and exits with 2.
+fn usage_error(kind: ErrorKind, message: &str) -> ! {
+    Cli::command().error(kind, output::clean(message)).exit()
+}
+
+/// Where each setting came from, for `--verbose`; never the token.
+fn say_config(config: &Config) {
+    eprintln!(
+        "gitlab-jobs: GitLab API {} (from {})",
+        config.api_url, config.url_from
+    );
+    match config.auth_from {
+        Some(from) => eprintln!("gitlab-jobs: authenticating with the token from {from}"),
+        None => eprintln!("gitlab-jobs: no token: anonymous, which reads public projects only"),
+    }
+    eprintln!(
+        "gitlab-jobs: project {} (from {})",
+        output::clean(&config.project.to_string()),
+        config.project_from
+    );
+}

@@ -1,0 +1,445 @@
+//! What the commands print: tables and summaries for people, the API's JSON for scripts, and a
+//! progress line on a terminal.
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use gitlab_jobs_client::models::{Bridge, FailureReason, Job, JobStatus, Timestamp};
+use serde::Serialize;
+
+use crate::args::Output;
+
+/// Where jobs go, in the chosen form. Tables are written when complete, since their columns
+/// are as wide as their widest cell; JSON and NDJSON are written job by job.
+pub struct Printer<W: Write> {
+    out: W,
+    form: Output,
+    color: bool,
+    rows: Vec<([String; 7], JobStatus)>,
+    printed: usize,
+}
+
+const HEADER: [&str; 7] = [
+    "ID",
+    "STATUS",
+    "STAGE",
+    "NAME",
+    "REF",
+    "DURATION",
+    "FAILURE REASON",
+];
+
+impl<W: Write> Printer<W> {
+    pub fn new(out: W, form: Output, color: bool) -> Self {
+        Printer {
+            out,
+            form,
+            color,
+            rows: Vec::new(),
+            printed: 0,
+        }
+    }
+
+    /// Adds a job to a list.
+    pub fn job(&mut self, job: &Job) -> io::Result<()> {
+        match self.form {
+            Output::Table => {
+                self.rows
+                    .push((row(&Facts::of_job(job)), job.status.clone()));
+            }
+            Output::Json => {
+                self.out
+                    .write_all(if self.printed == 0 { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut self.out, job)?;
+            }
+            Output::Ndjson => {
+                serde_json::to_writer(&mut self.out, job)?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        self.printed += 1;
+        Ok(())
+    }
+
+    /// Ends a list: writes the table, or closes the JSON array.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.form {
+            Output::Table if self.rows.is_empty() => {}
+            Output::Table => {
+                let mut widths = HEADER.map(width);
+                for (row, _) in &self.rows {
+                    for (width, cell) in widths.iter_mut().zip(row) {
+                        *width = (*width).max(self::width(cell));
+                    }
+                }
+                let header = HEADER.map(str::to_owned);
+                self.out
+                    .write_all(line(&header, &widths, None, self.color).as_bytes())?;
+                for (row, status) in &self.rows {
+                    let color = self.color.then(|| status_color(status));
+                    self.out
+                        .write_all(line(row, &widths, color, false).as_bytes())?;
+                }
+            }
+            Output::Json if self.printed == 0 => self.out.write_all(b"[]\n")?,
+            Output::Json => self.out.write_all(b"\n]\n")?,
+            Output::Ndjson => {}
+        }
+        self.out.flush()
+    }
+
+    /// Writes one job on its own: what `get` and the actions print. `job` is a job or a
+    /// trigger job, as the API sent it, and `facts` what a person is shown of it.
+    pub fn single<T: Serialize>(
+        mut self,
+        job: &T,
+        facts: Facts<'_>,
+        headline: Option<&str>,
+    ) -> io::Result<()> {
+        match self.form {
+            Output::Table => {
+                let mut text = String::new();
+                if let Some(headline) = headline {
+                    text.push_str(&clean(headline));
+                    text.push('\n');
+                }
+                text.push_str(&summary(&facts, self.color));
+                self.out.write_all(text.as_bytes())?;
+            }
+            Output::Json => {
+                serde_json::to_writer_pretty(&mut self.out, job)?;
+                self.out.write_all(b"\n")?;
+            }
+            Output::Ndjson => {
+                serde_json::to_writer(&mut self.out, job)?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+fn row(job: &Facts<'_>) -> [String; 7] {
+    [
+        job.id.to_string(),
+        clean(job.status.as_str()),
+        clean(job.stage),
+        clean(job.name),
+        clean(job.r#ref),
+        job.duration.map(duration).unwrap_or_default(),
+        job.failure_reason
+            .map(|reason| clean(reason.as_str()))
+            .unwrap_or_default(),
+    ]
+}
+
+/// What a person is shown of a job or a trigger job: the keys the two share.
+pub struct Facts<'a> {
+    id: i64,
+    name: &'a str,
+    status: &'a JobStatus,
+    stage: &'a str,
+    r#ref: &'a str,
+    pipeline: Option<i64>,
+    downstream_pipeline: Option<i64>,
+    failure_reason: Option<&'a FailureReason>,
+    allow_failure: bool,
+    created_at: &'a Timestamp,
+    started_at: Option<&'a Timestamp>,
+    finished_at: Option<&'a Timestamp>,
+    duration: Option<f64>,
+    user: Option<&'a str>,
+    web_url: &'a str,
+}
+
+/// The facts of a `Job` or a `Bridge`, whose shared keys have the same names and types.
+macro_rules! facts {
+    ($job:expr, $downstream_pipeline:expr) => {
+        Facts {
+            id: $job.id,
+            name: &$job.name,
+            status: &$job.status,
+            stage: &$job.stage,
+            r#ref: &$job.r#ref,
+            pipeline: $job.pipeline.as_ref().map(|pipeline| pipeline.id),
+            downstream_pipeline: $downstream_pipeline,
+            failure_reason: $job.failure_reason.as_ref(),
+            allow_failure: $job.allow_failure,
+            created_at: &$job.created_at,
+            started_at: $job.started_at.as_ref(),
+            finished_at: $job.finished_at.as_ref(),
+            duration: $job.duration,
+            user: $job.user.as_ref().map(|user| user.username.as_str()),
+            web_url: &$job.web_url,
+        }
+    };
+}
+
+impl Facts<'_> {
+    pub fn of_job(job: &Job) -> Facts<'_> {
+        facts!(job, None)
+    }
+
+    pub fn of_bridge(bridge: &Bridge) -> Facts<'_> {
+        facts!(
+            bridge,
+            bridge
+                .downstream_pipeline
+                .as_ref()
+                .map(|pipeline| pipeline.id)
+        )
+    }
+}
+
+/// One table line; the last column is not padded. Only the status cell is colored.
+fn line(cells: &[String; 7], widths: &[usize; 7], status: Option<&str>, bold: bool) -> String {
+    let mut text = String::new();
+    for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if index > 0 {
+            text.push_str("  ");
+        }
+        let padding = if index + 1 == cells.len() {
+            0
+        } else {
+            width - self::width(cell)
+        };
+        match (index, status) {
+            (1, Some(color)) => write!(text, "\x1b[{color}m{cell}\x1b[0m").expect("a string"),
+            _ if bold => write!(text, "\x1b[1m{cell}\x1b[0m").expect("a string"),
+            _ => text.push_str(cell),
+        }
+        text.extend(std::iter::repeat_n(' ', padding));
+    }
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text.push('\n');
+    text
+}
+
+/// The SGR color of a status, as GitLab's UI colors it.
+fn status_color(status: &JobStatus) -> &'static str {
+    match status {
+        JobStatus::Success => "32",
+        JobStatus::Failed => "31",
+        JobStatus::Running | JobStatus::Canceling => "34",
+        JobStatus::Pending | JobStatus::Preparing | JobStatus::WaitingForResource => "33",
+        JobStatus::Canceled | JobStatus::Skipped => "2",
+        _ => "0",
+    }
+}
+
+/// A job for a person: the table's facts, one per line, with the times and the link.
+fn summary(job: &Facts<'_>, color: bool) -> String {
+    let mut fields: Vec<(&str, String)> = vec![
+        ("job", job.id.to_string()),
+        ("name", clean(job.name)),
+        ("status", clean(job.status.as_str())),
+        ("stage", clean(job.stage)),
+        ("ref", clean(job.r#ref)),
+    ];
+    if let Some(pipeline) = job.pipeline {
+        fields.push(("pipeline", pipeline.to_string()));
+    }
+    if let Some(pipeline) = job.downstream_pipeline {
+        fields.push(("downstream pipeline", pipeline.to_string()));
+    }
+    if let Some(reason) = job.failure_reason {
+        fields.push(("failure reason", clean(reason.as_str())));
+    }
+    if job.allow_failure {
+        fields.push(("allowed to fail", "yes".into()));
+    }
+    fields.push(("created", job.created_at.to_string()));
+    if let Some(started) = job.started_at {
+        fields.push(("started", started.to_string()));
+    }
+    if let Some(finished) = job.finished_at {
+        fields.push(("finished", finished.to_string()));
+    }
+    if let Some(seconds) = job.duration {
+        fields.push(("duration", duration(seconds)));
+    }
+    if let Some(user) = job.user {
+        fields.push(("user", clean(user)));
+    }
+    fields.push(("web", clean(job.web_url)));
+    let width = fields.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (name, value) in fields {
+        let value = match (name, color) {
+            ("status", true) => format!("\x1b[{}m{value}\x1b[0m", status_color(job.status)),
+            _ => value,
+        };
+        writeln!(text, "{name:width$}  {value}").expect("a string");
+    }
+    text
+}
+
+/// Seconds as a person reads them: `42s`, `3m 07s`, `1h 02m`.
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return String::new();
+    }
+    let seconds = seconds.round() as u64;
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m {:02}s", seconds / 60, seconds % 60),
+        3600..172_800 => format!("{}h {:02}m", seconds / 3600, seconds % 3600 / 60),
+        _ => format!("{}d {:02}h", seconds / 86_400, seconds % 86_400 / 3600),
+    }
+}
+
+/// A server's text made safe for a terminal: control characters, escape sequences included,
+/// are shown escaped instead of acting on the terminal.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Columns a cell takes; every character counts as one, which holds for the names and refs
+/// GitLab allows in all but East Asian wide scripts.
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Whether to color what goes to stdout: a terminal, and neither NO_COLOR nor TERM=dumb.
+pub fn color_stdout() -> bool {
+    io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
+/// A count of jobs listed so far, redrawn in place on stderr, for listings long enough to
+/// wonder about, and only when stderr is a terminal.
+pub struct Progress {
+    shown: bool,
+    enabled: bool,
+    started: Instant,
+    drawn: Instant,
+}
+
+impl Progress {
+    /// After this long, a listing shows its progress.
+    const AFTER: Duration = Duration::from_millis(250);
+    const EVERY: Duration = Duration::from_millis(100);
+
+    pub fn new() -> Self {
+        let now = Instant::now();
+        Progress {
+            shown: false,
+            enabled: io::stderr().is_terminal(),
+            started: now,
+            drawn: now,
+        }
+    }
+
+    pub fn update(&mut self, listed: usize) {
+        if !self.enabled || self.started.elapsed() < Self::AFTER {
+            return;
+        }
+        if self.shown && self.drawn.elapsed() < Self::EVERY {
+            return;
+        }
+        // A progress line that cannot be drawn is no reason to stop the listing.
+        let _ = write!(io::stderr(), "\r\x1b[2Klisting jobs: {listed}");
+        self.shown = true;
+        self.drawn = Instant::now();
+    }
+
+    /// Erases the progress line, if it was drawn.
+    pub fn clear(&mut self) {
+        if self.shown {
+            let _ = write!(io::stderr(), "\r\x1b[2K");
+            self.shown = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> Job {
+        serde_json::from_str(include_str!(
+            "../../gitlab-jobs-schema/src/examples/get_job.json"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn durations_read_like_gitlabs() {
+        assert_eq!(duration(0.4), "0s");
+        assert_eq!(duration(42.0), "42s");
+        assert_eq!(duration(187.2), "3m 07s");
+        assert_eq!(duration(3720.0), "1h 02m");
+        assert_eq!(duration(47.0 * 3600.0), "47h 00m");
+        assert_eq!(duration(75_700_000.0), "876d 03h");
+        assert_eq!(duration(f64::NAN), "");
+        assert_eq!(duration(-1.0), "");
+    }
+
+    #[test]
+    fn control_characters_do_not_reach_the_terminal() {
+        assert_eq!(clean("rspec 1/2"), "rspec 1/2");
+        assert_eq!(clean("a\x1b[2Jb\nc"), "a\\u{1b}[2Jb\\nc");
+    }
+
+    #[test]
+    fn a_table_aligns_its_columns_and_colors_only_on_request() {
+        let mut first = job();
+        first.name = "a job with a long name".into();
+        let second = job();
+        let mut out = Vec::new();
+        let mut printer = Printer::new(&mut out, Output::Table, false);
+        printer.job(&first).unwrap();
+        printer.job(&second).unwrap();
+        printer.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("ID "), "{text}");
+        let column = |line: &str| line.find(&second.r#ref.to_string()).unwrap();
+        assert_eq!(column(lines[1]), column(lines[2]), "{text}");
+        assert!(!text.contains('\x1b'));
+        assert!(lines.iter().all(|line| line.trim_end() == *line));
+
+        let mut out = Vec::new();
+        let mut printer = Printer::new(&mut out, Output::Table, true);
+        printer.job(&second).unwrap();
+        printer.finish().unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("\x1b["));
+    }
+
+    #[test]
+    fn json_lists_are_arrays_and_ndjson_one_job_a_line() {
+        for (form, count) in [(Output::Json, 0), (Output::Json, 2), (Output::Ndjson, 2)] {
+            let mut out = Vec::new();
+            let mut printer = Printer::new(&mut out, form, false);
+            for _ in 0..count {
+                printer.job(&job()).unwrap();
+            }
+            printer.finish().unwrap();
+            let text = String::from_utf8(out).unwrap();
+            if form == Output::Json {
+                let jobs: Vec<Job> = serde_json::from_str(&text).unwrap();
+                assert_eq!(jobs.len(), count);
+            } else {
+                for line in text.lines() {
+                    assert_eq!(serde_json::from_str::<Job>(line).unwrap(), job());
+                }
+                assert_eq!(text.lines().count(), count);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! On a terminal (a pseudo-terminal here), `list` colors its statuses and shows its progress;
+//! piped, it prints neither.
+
+use std::io::Read;
+use std::process::Stdio;
+use std::time::Duration;
+
+use gitlab_jobs_sandbox::{Config, Faults, Sandbox};
+
+use super::command;
+
+/// Runs the binary with its stdout and stderr on a new pseudo-terminal, and returns what the
+/// terminal received and the exit code.
+async fn on_a_terminal(env: &[(&str, &str)], args: &[&str]) -> (String, i32) {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+    grantpt(&controller).unwrap();
+    unlockpt(&controller).unwrap();
+    let name = ptsname(&controller, Vec::new()).unwrap();
+    let terminal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    let mut child = command(env, args)
+        .stdout(Stdio::from(terminal.try_clone().unwrap()))
+        .stderr(Stdio::from(terminal))
+        .spawn()
+        .unwrap();
+    // Read until the last copy of the terminal's end closes: Linux then answers EIO.
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut controller = std::fs::File::from(controller);
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            match controller.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(read) => seen.extend_from_slice(&buffer[..read]),
+            }
+        }
+        seen
+    });
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("it finishes")
+        .unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(10), reader)
+        .await
+        .expect("the terminal closes")
+        .unwrap();
+    (
+        String::from_utf8_lossy(&seen).into_owned(),
+        status.code().unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_gets_colors_and_progress_and_a_pipe_gets_neither() {
+    // 20 pages at 30 ms each: long enough for the progress line.
+    let sandbox = Sandbox::start(Config {
+        jobs: 2000,
+        jobs_rate_limit: 0,
+        faults: Faults {
+            latency: Duration::from_millis(30),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let env = [
+        ("GITLAB_URL", sandbox.url()),
+        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
+        ("TERM", "xterm-256color"),
+    ];
+    let args = ["-p", "1", "list", "--scope", "success", "--scope", "failed"];
+    let (screen, code) = on_a_terminal(&env, &args).await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("listing jobs: "),
+        "a progress line:\n{screen:?}"
+    );
+    assert!(screen.contains("\x1b[2K"), "the progress line is erased");
+    assert!(screen.contains("\x1b[32msuccess\x1b[0m"), "a green success");
+    assert!(screen.contains("\x1b[31mfailed\x1b[0m"), "a red failure");
+
+    let no_color = [env[0], env[1], env[2], ("NO_COLOR", "1")];
+    let (screen, _) = on_a_terminal(&no_color, &args).await;
+    assert!(!screen.contains("\x1b[32m"), "NO_COLOR is respected");
+
+    let piped = super::run_with(&env, &args).await;
+    assert_eq!(piped.code, 0);
+    assert!(piped.stdout.lines().count() > 1000);
+    assert!(!piped.stdout.contains('\x1b'), "no escape codes in a pipe");
+    assert!(
+        piped.stderr.is_empty(),
+        "no progress in a pipe: {:?}",
+        piped.stderr
+    );
+}

@@ -32,6 +32,11 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
     };
+    // The client refuses a URL with credentials in it, before the URL is shown anywhere.
+    let client = match config.client() {
+        Ok(client) => client,
+        Err(message) => usage_error(ErrorKind::ValueValidation, &message),
+    };
     if cli.global.verbose {
         say_config(&config);
     }
@@ -41,10 +46,6 @@ fn main() -> ExitCode {
             config.api_url
         );
     }
-    let client = match config.client() {
-        Ok(client) => client,
-        Err(message) => usage_error(ErrorKind::ValueValidation, &message),
-    };
     let context = commands::Context {
         client,
         project: config.project.clone(),

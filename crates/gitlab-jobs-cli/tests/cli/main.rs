@@ -599,6 +599,15 @@ async fn bad_usage_exits_with_2_and_says_what_was_wrong() {
         "{}",
         no_project.stderr
     );
+    let with_password = sandbox.url().replace("http://", "http://root:hunter2@");
+    let userinfo = run_with(&[], &["-v", "--url", &with_password, "-p", "1", "list"]).await;
+    assert_eq!(userinfo.code, 2, "{userinfo:?}");
+    assert!(
+        userinfo.stderr.contains("credentials"),
+        "{}",
+        userinfo.stderr
+    );
+    assert!(!userinfo.stderr.contains("hunter2"), "{}", userinfo.stderr);
     let no_url = run_with(&[], &["-p", "1", "list"]).await;
     assert_eq!(no_url.code, 2);
     assert!(no_url.stderr.contains("GITLAB_URL"), "{}", no_url.stderr);

@@ -35,10 +35,19 @@ Prefer GITLAB_TOKEN to --token: other users of the machine can read a command's 
 
 /// Options every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// GitLab's address, such as https://gitlab.example.com (its API, /api/v4, is added when
-    /// missing)
-    #[arg(long, env = "GITLAB_URL", global = true, value_name = "URL")]
+    // Help given as an attribute: rustdoc would want the example URL in angle brackets, which
+    // the help would then show.
+    #[arg(
+        long,
+        env = "GITLAB_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL",
+        help = "GitLab's address, such as https://gitlab.example.com (its API, /api/v4, is added \
+                when missing)"
+    )]
     pub url: Option<String>,
 
     /// Access token (PRIVATE-TOKEN), with the api scope to act on jobs or read_api to read
@@ -56,6 +65,7 @@ pub struct Global {
         short,
         long,
         env = "CI_PROJECT_ID",
+        hide_env_values = true,
         global = true,
         value_name = "PROJECT"
     )]
@@ -128,7 +138,8 @@ pub enum Command {
     Wait {
         #[command(flatten)]
         job: JobArgs,
-        /// Print the job's log while waiting
+        /// Print the job's log on stdout while waiting; the line saying how it ended then goes
+        /// to stderr
         #[arg(short, long)]
         follow: bool,
         /// Give up after this long, such as 90s, 10m or 1h 30m (exit code 7)
@@ -218,6 +229,17 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// What `--help` says, reviewed as snapshots; at a fixed width, as on a 100-column
+    /// terminal or a pipe.
+    #[test]
+    fn help() {
+        let mut command = Cli::command().term_width(100);
+        command.build();
+        insta::assert_snapshot!("help", command.render_long_help().to_string());
+        let wait = command.find_subcommand_mut("wait").expect("a wait command");
+        insta::assert_snapshot!("wait_help", wait.render_long_help().to_string());
     }
 
     #[test]

@@ -360,6 +360,13 @@ async fn cancel_retry_erase_and_play_act_and_print_the_job() {
             "TARGET=eu-west=1",
             "--var",
             "DRY_RUN=",
+            // Typed as the job's spec:inputs say; the sandbox refuses a value of another type.
+            "--input",
+            "replicas=3",
+            "--input",
+            "regions=[\"eu\", \"us\"]",
+            "--input",
+            "canary=true",
             "-o",
             "json",
         ],

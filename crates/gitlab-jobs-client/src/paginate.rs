@@ -1,10 +1,13 @@
 //! The job lists as streams of items, page after page.
 
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use gitlab_jobs_schema::{Bridge, Job, JobScope, ProjectId};
 use reqwest::Url;
 use reqwest::header::HeaderMap;
+use tokio::sync::Semaphore;
 
 use crate::types::PaginationMode;
 use crate::{Call, CallError, CallErrorKind, Client, ResponseValue};
@@ -171,10 +174,10 @@ fn total_pages(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-/// Every item of `lister`'s list, in GitLab's order, holding at most `concurrency` pages at
-/// once. Pages are fetched one after another, following each page's link; when GitLab says
-/// how many pages there are, the pages after the first are fetched `concurrency` at a time,
-/// still yielded in order.
+/// Every item of `lister`'s list, in GitLab's order. Pages are fetched one after another,
+/// following each page's link, one page ahead; when GitLab says how many pages there are, the
+/// pages after the first are asked for `concurrency` at a time (at most twice that many pages
+/// in memory: those asked for, and those read but not yet yielded), still yielded in order.
 ///
 /// Lists come newest first, so an item whose ID is not below the last one yielded is a
 /// duplicate that a new job pushed onto the next offset page: it is skipped. An empty page
@@ -213,19 +216,28 @@ fn paginate<L: Lister>(
                 match (total_pages, &next) {
                     (Some(total), Next::Page(2)) if concurrency > 1 => {
                         let lister = lister.clone();
+                        let requests = Arc::new(Semaphore::new(concurrency));
                         // Each page in its own task, so that pages are read and decoded side
-                        // by side, not only while the stream is polled.
+                        // by side, not only while the stream is polled. A page holds one of
+                        // the `concurrency` turns until its headers are read: the next page's
+                        // request leaves while its body is still read and decoded.
                         let rest =
                             stream::iter(2..=total)
                                 .map(move |page| {
-                                    let task = AbortOnDrop(tokio::spawn(
-                                        lister.fetch(Some(Next::Page(page))),
-                                    ));
+                                    let (lister, requests) = (lister.clone(), requests.clone());
+                                    let task = AbortOnDrop(tokio::spawn(async move {
+                                        let turn = requests.acquire_owned().await;
+                                        let flight = launch(&lister, Some(Next::Page(page)));
+                                        // Headers, or the fetch ended without them.
+                                        let _ = flight.headers.await;
+                                        drop(turn);
+                                        flight.page.finish(lister_operation).await
+                                    }));
                                     async move {
                                         task.finish(lister_operation).await.map(|page| page.items)
                                     }
                                 })
-                                .buffered(concurrency);
+                                .buffered(2 * concurrency);
                         head.chain(rest).boxed()
                     }
                     _ => head
@@ -446,8 +458,9 @@ impl PipelineJobs {
         self
     }
 
-    /// Pages fetched at once once the number of pages is known; 4 by default, 1 for one at a
-    /// time.
+    /// Pages asked for at once once the number of pages is known; 4 by default, 1 for one at a
+    /// time. Up to twice as many pages are in memory: those asked for, and those read but not
+    /// yet yielded.
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.concurrency = pages.max(1);
         self
@@ -513,7 +526,8 @@ impl PipelineBridges {
         self
     }
 
-    /// Pages fetched at once once the number of pages is known; 4 by default.
+    /// Pages asked for at once once the number of pages is known; 4 by default. Up to twice as
+    /// many pages are in memory: those asked for, and those read but not yet yielded.
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.concurrency = pages.max(1);
         self

@@ -421,3 +421,93 @@ async fn a_stream_reads_one_page_ahead_and_no_more() {
         assert_eq!(page.calls_async().await, 1);
     }
 }
+
+/// When GitLab says how many pages there are, `concurrency` pages are asked for at once, and
+/// a page gives its turn up once its headers are read: a server that counts the requests it
+/// has not answered yet never sees more than `concurrency`, and does see that many.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_pages_keep_to_their_number_of_requests() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures::TryStreamExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const PAGES: u64 = 12;
+    const CONCURRENCY: usize = 3;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (waiting, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let job = fixture("004-get_job.json");
+    let server = {
+        let (waiting, most) = (waiting.clone(), most.clone());
+        tokio::spawn(async move {
+            loop {
+                let (mut connection, _) = listener.accept().await.unwrap();
+                let (waiting, most, job) = (waiting.clone(), most.clone(), job.clone());
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    loop {
+                        let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            let mut chunk = [0u8; 4096];
+                            match connection.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+                            }
+                            continue;
+                        };
+                        let head = String::from_utf8(buffer.drain(..end + 4).collect()).unwrap();
+                        let target = head.split(' ').nth(1).unwrap().to_owned();
+                        let page: u64 = target
+                            .split(['?', '&'])
+                            .find_map(|pair| pair.strip_prefix("page="))
+                            .map_or(1, |page| page.parse().unwrap());
+                        most.fetch_max(
+                            waiting.fetch_add(1, Ordering::SeqCst) + 1,
+                            Ordering::SeqCst,
+                        );
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        let mut item = job.clone();
+                        item["id"] = json!(1000 - page);
+                        let body = json!([item]).to_string();
+                        let next = if page < PAGES {
+                            (page + 1).to_string()
+                        } else {
+                            String::new()
+                        };
+                        let answer = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                             content-length: {}\r\nx-page: {page}\r\nx-total-pages: {PAGES}\r\n\
+                             x-next-page: {next}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        // Answered from here on: the count drops before the client can know.
+                        waiting.fetch_sub(1, Ordering::SeqCst);
+                        connection.write_all(answer.as_bytes()).await.unwrap();
+                    }
+                });
+            }
+        })
+    };
+    let gitlab = gitlab_jobs_client::Client::with_private_token(&base, "glpat-x").unwrap();
+    let ids: Vec<i64> = gitlab
+        .pipeline_jobs(1, 7)
+        .concurrency(CONCURRENCY)
+        .stream()
+        .map_ok(|job| job.id)
+        .try_collect()
+        .await
+        .unwrap();
+    server.abort();
+    assert_eq!(
+        ids,
+        (1..=PAGES)
+            .map(|page| 1000 - page as i64)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        most.load(Ordering::SeqCst),
+        CONCURRENCY,
+        "requests unanswered at once"
+    );
+}

@@ -359,8 +359,9 @@ async fn hostile_pagination_ends_instead_of_looping() {
         .await
         .unwrap();
     assert_eq!(ids, [2, 1]);
+    // The default concurrency is 4: 4 pages asked for, and 4 more read but not yet yielded.
     assert!(
-        empty.calls_async().await <= 4,
+        empty.calls_async().await <= 8,
         "at most the pages in flight past the end are asked for"
     );
 

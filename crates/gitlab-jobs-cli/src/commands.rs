@@ -1,7 +1,7 @@
 //! What each command does, on top of the client: its retries, streams and token hygiene.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
@@ -34,6 +34,11 @@ impl Context {
         )
     }
 
+    /// Prints a job on its own, after `headline` in a table.
+    fn show(&self, job: &Job, headline: Option<&str>) -> Result<u8, Failure> {
+        print(self.printer().single(job, Facts::of_job(job), headline))
+    }
+
     /// The ID of the job `args` names, said on stderr with `--verbose` when it was a name.
     async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
         let id = lookup::job_id(&self.client, &self.project, args).await?;
@@ -51,7 +56,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
         Command::Get(args) => {
             let id = context.job_id(&args).await?;
             let job = get(context, id).await?;
-            print(context.printer().single(&job, Facts::of_job(&job), None))
+            context.show(&job, None)
         }
         Command::Log {
             job,
@@ -66,33 +71,21 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             let request = context.client.cancel_job().id(context.project.clone());
             let job = act(request.job_id(id).body(body).call(), id).await?;
             let headline = format!("asked GitLab to cancel job {id}");
-            print(
-                context
-                    .printer()
-                    .single(&job, Facts::of_job(&job), Some(&headline)),
-            )
+            context.show(&job, Some(&headline))
         }
         Command::Retry(job) => {
             let id = context.job_id(&job).await?;
             let request = context.client.retry_job().id(context.project.clone());
             let job = act(request.job_id(id).call(), id).await?;
             let headline = format!("job {id} retried as job {}", job.id);
-            print(
-                context
-                    .printer()
-                    .single(&job, Facts::of_job(&job), Some(&headline)),
-            )
+            context.show(&job, Some(&headline))
         }
         Command::Erase(job) => {
             let id = context.job_id(&job).await?;
             let request = context.client.erase_job().id(context.project.clone());
             let job = act(request.job_id(id).call(), id).await?;
             let headline = format!("job {id} erased: its log and artifacts are gone");
-            print(
-                context
-                    .printer()
-                    .single(&job, Facts::of_job(&job), Some(&headline)),
-            )
+            context.show(&job, Some(&headline))
         }
         Command::Play { job, vars, inputs } => {
             let id = context.job_id(&job).await?;
@@ -109,13 +102,14 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             let request = context.client.play_job().id(context.project.clone());
             let played = act(request.job_id(id).body(body).call(), id).await?;
             let headline = format!("job {id} started");
-            let printer = context.printer();
-            print(match &played {
-                JobOrBridge::Job(job) => printer.single(job, Facts::of_job(job), Some(&headline)),
-                JobOrBridge::Bridge(bridge) => {
-                    printer.single(bridge, Facts::of_bridge(bridge), Some(&headline))
-                }
-            })
+            match &played {
+                JobOrBridge::Job(job) => context.show(job, Some(&headline)),
+                JobOrBridge::Bridge(bridge) => print(context.printer().single(
+                    bridge,
+                    Facts::of_bridge(bridge),
+                    Some(&headline),
+                )),
+            }
         }
         Command::Wait {
             job,
@@ -190,6 +184,9 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
         }
     }
     progress.clear();
+    if printed == 0 && context.output == Output::Table && io::stdout().is_terminal() {
+        eprintln!("no jobs to show");
+    }
     print(printer.finish())
 }
 
@@ -281,7 +278,7 @@ async fn wait(
             written(writeln!(io::stdout().lock(), "{line}"))?;
         }
     } else {
-        print(context.printer().single(&job, Facts::of_job(&job), None))?;
+        context.show(&job, None)?;
     }
     Ok(exit::for_stopped(&job))
 }

@@ -382,6 +382,25 @@ async fn cancel_retry_erase_and_play_act_and_print_the_job() {
             ("DRY_RUN".into(), String::new())
         ]
     );
+
+    // A manual trigger job is played too, and printed as the trigger job it is.
+    let bridge = sandbox.with_store(|store| {
+        store
+            .jobs
+            .values()
+            .find(|job| !job.is_build() && job.status == JobStatus::Manual)
+            .map(|job| job.id)
+            .expect("the live pipeline has a manual trigger job")
+    });
+    let play = run(&sandbox, &["play", &bridge.to_string()]).await;
+    assert_eq!(play.code, 0, "{play:?}");
+    assert!(
+        play.stdout.starts_with(&format!("job {bridge} started\n")),
+        "{}",
+        play.stdout
+    );
+    assert!(play.stdout.contains("trigger:website"), "{}", play.stdout);
+    assert_ne!(status_of(&sandbox, bridge), JobStatus::Manual);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -116,54 +116,63 @@ impl std::str::FromStr for Timestamp {
 /// value out of range, is `None`, for chrono to read or refuse; where both read a text they
 /// agree (a test compares them).
 fn gitlab_time(text: &[u8]) -> Option<DateTime<FixedOffset>> {
-    fn digits(text: &[u8], at: usize, count: usize) -> Option<u32> {
-        let part = text.get(at..at + count)?;
-        part.iter().try_fold(0u32, |value, &byte| {
-            byte.is_ascii_digit()
-                .then(|| value * 10 + u32::from(byte - b'0'))
-        })
-    }
-    if text.len() < 20 || text[4] != b'-' || text[7] != b'-' || text[10] != b'T' {
-        return None;
-    }
-    if text[13] != b':' || text[16] != b':' {
-        return None;
-    }
-    let year = digits(text, 0, 4)?;
-    let (month, day) = (digits(text, 5, 2)?, digits(text, 8, 2)?);
-    let (hour, minute, second) = (
-        digits(text, 11, 2)?,
-        digits(text, 14, 2)?,
-        digits(text, 17, 2)?,
-    );
-    let mut at = 19;
-    let mut nanos = 0u32;
-    if text[at] == b'.' {
-        at += 1;
-        let start = at;
-        while at < text.len() && text[at].is_ascii_digit() {
-            if at - start < 9 {
-                nanos = nanos * 10 + u32::from(text[at] - b'0');
+    let (head, rest) = text.split_first_chunk::<19>()?;
+    // `YYYY-MM-DDTHH:MM:SS`: a digit at every place but the five separators.
+    let mut digits = [0u8; 19];
+    for (at, (&byte, digit)) in head.iter().zip(&mut digits).enumerate() {
+        let separator = match at {
+            4 | 7 => b'-',
+            10 => b'T',
+            13 | 16 => b':',
+            _ => 0,
+        };
+        if separator != 0 {
+            if byte != separator {
+                return None;
             }
-            at += 1;
+        } else {
+            *digit = byte.wrapping_sub(b'0');
+            if *digit > 9 {
+                return None;
+            }
         }
-        let count = at - start;
+    }
+    let two = |at: usize| u32::from(digits[at]) * 10 + u32::from(digits[at + 1]);
+    let year = two(0) * 100 + two(2);
+    let (month, day) = (two(5), two(8));
+    let (hour, minute, second) = (two(11), two(14), two(17));
+    let mut rest = rest;
+    let mut nanos = 0u32;
+    if let [b'.', fraction @ ..] = rest {
+        let count = fraction
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
         if count == 0 {
             return None;
+        }
+        for (place, &byte) in fraction[..count].iter().enumerate() {
+            if place < 9 {
+                nanos = nanos * 10 + u32::from(byte - b'0');
+            }
         }
         for _ in count..9 {
             nanos *= 10;
         }
+        rest = &fraction[count..];
     }
-    let offset = match &text[at..] {
+    let offset = match rest {
         [b'Z'] => 0,
-        [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest[2] == b':' => {
-            let hours = digits(rest, 0, 2)? as i32;
-            let minutes = digits(rest, 3, 2)? as i32;
+        [sign @ (b'+' | b'-'), h1, h0, b':', m1, m0] => {
+            let [h1, h0, m1, m0] = [h1, h0, m1, m0].map(|byte| byte.wrapping_sub(b'0'));
+            if h1 > 9 || h0 > 9 || m1 > 9 || m0 > 9 {
+                return None;
+            }
+            let minutes = i32::from(m1) * 10 + i32::from(m0);
             if minutes >= 60 {
                 return None;
             }
-            let seconds = hours * 3600 + minutes * 60;
+            let seconds = (i32::from(h1) * 10 + i32::from(h0)) * 3600 + minutes * 60;
             if *sign == b'-' { -seconds } else { seconds }
         }
         _ => return None,

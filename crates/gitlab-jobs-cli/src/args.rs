@@ -181,7 +181,8 @@ pub struct JobArgs {
     /// The job: its ID, or its name (or a pattern) with --pipeline or --ref
     #[arg(value_name = "JOB")]
     pub job: String,
-    /// Look the job's name up in this pipeline
+    /// The job's pipeline: its name is looked up there, and with CI_JOB_TOKEN the job is read
+    /// from its list
     #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
     pub pipeline: Option<i64>,
     /// Look the job's name up in the newest pipeline of this branch or tag that has it

@@ -23,6 +23,8 @@ pub struct Context {
     pub project: ProjectId,
     pub output: Output,
     pub verbose: bool,
+    /// The credentials are CI_JOB_TOKEN, which GitLab takes for job lists but not for a job.
+    pub job_token: bool,
 }
 
 impl Context {
@@ -39,13 +41,18 @@ impl Context {
         print(self.printer().single(job, Facts::of_job(job), headline))
     }
 
-    /// The ID of the job `args` names, said on stderr with `--verbose` when it was a name.
-    async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
-        let id = lookup::job_id(&self.client, &self.project, args).await?;
-        if self.verbose && id.to_string() != args.job {
-            eprintln!("gitlab-jobs: {:?} is job {id}", args.job);
+    /// The job `args` names, said on stderr with `--verbose` when it was a name.
+    async fn job(&self, args: &JobArgs) -> Result<lookup::Found, Failure> {
+        let found = lookup::job(&self.client, &self.project, args).await?;
+        if self.verbose && found.id.to_string() != args.job {
+            eprintln!("gitlab-jobs: {:?} is job {}", args.job, found.id);
         }
-        Ok(id)
+        Ok(found)
+    }
+
+    /// The ID of the job `args` names.
+    async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
+        Ok(self.job(args).await?.id)
     }
 }
 
@@ -54,8 +61,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
     match command {
         Command::List(args) => list(context, args).await,
         Command::Get(args) => {
-            let id = context.job_id(&args).await?;
-            let job = get(context, id).await?;
+            let job = read(context, context.job(&args).await?).await?;
             context.show(&job, None)
         }
         Command::Log {
@@ -190,9 +196,34 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
     print(printer.finish())
 }
 
-async fn get(context: &Context, id: i64) -> Result<Job, Failure> {
-    let request = context.client.get_job().id(context.project.clone());
-    act(request.job_id(id).call(), id).await
+/// The job as GitLab sends it now. With CI_JOB_TOKEN, which GitLab takes for job lists but
+/// not for a single job, it is read from its pipeline's list where the pipeline is known.
+async fn read(context: &Context, job: lookup::Found) -> Result<Job, Failure> {
+    let (id, pipeline) = match (context.job_token, job.pipeline) {
+        (true, Some(pipeline)) => (job.id, pipeline),
+        _ => {
+            let request = context.client.get_job().id(context.project.clone());
+            return act(request.job_id(job.id).call(), job.id).await;
+        }
+    };
+    let mut jobs = context
+        .client
+        .pipeline_jobs(context.project.clone(), pipeline)
+        .include_retried(true)
+        .stream();
+    let context_of = || format!("job {id}: listing pipeline {pipeline}");
+    while let Some(listed) = jobs
+        .try_next()
+        .await
+        .map_err(|err| Failure::call(&context_of(), err))?
+    {
+        if listed.id == id {
+            return Ok(listed);
+        }
+    }
+    Err(Failure::error(format!(
+        "job {id} is not in pipeline {pipeline}"
+    )))
 }
 
 async fn log(
@@ -232,7 +263,8 @@ async fn wait(
     timeout: Option<Duration>,
     polling: Polling,
 ) -> Result<u8, Failure> {
-    let id = context.job_id(job).await?;
+    let found = context.job(job).await?;
+    let id = found.id;
     let started = Instant::now();
     let job = if follow {
         let mut follower = context
@@ -250,12 +282,12 @@ async fn wait(
             }
             // Nobody reads the log any more; the wait goes on without it.
             Err(err) if is_closed_stdout(&err) => {
-                poll_until_stopped(context, id, timeout, polling, started).await?
+                poll_until_stopped(context, found, timeout, polling, started).await?
             }
             Err(err) => return Err(Failure::call(&format!("job {id}"), err)),
         }
     } else {
-        poll_until_stopped(context, id, timeout, polling, started).await?
+        poll_until_stopped(context, found, timeout, polling, started).await?
     };
     let outcome = format!(
         "job {id} ({}) {}{}",
@@ -283,23 +315,23 @@ async fn wait(
     Ok(exit::for_stopped(&job))
 }
 
-/// Polls job `id` until it stops, or `timeout` has passed since `started`.
+/// Polls the job until it stops, or `timeout` has passed since `started`.
 async fn poll_until_stopped(
     context: &Context,
-    id: i64,
+    found: lookup::Found,
     timeout: Option<Duration>,
     polling: Polling,
     started: Instant,
 ) -> Result<Job, Failure> {
     let deadline = timeout.map(|timeout| started + timeout);
     loop {
-        let job = get(context, id).await?;
+        let job = read(context, found).await?;
         if has_stopped(&job) {
             return Ok(job);
         }
         let pause = match deadline {
             Some(deadline) if Instant::now() >= deadline => {
-                return Err(timed_out(id, timeout.unwrap_or_default()));
+                return Err(timed_out(found.id, timeout.unwrap_or_default()));
             }
             Some(deadline) => polling.interval.min(deadline - Instant::now()),
             None => polling.interval,

@@ -7,14 +7,27 @@ use gitlab_jobs_client::models::{Job, ProjectId};
 use crate::args::JobArgs;
 use crate::fail::Failure;
 
-/// The job's ID. A name is looked up among the jobs of `--pipeline`, or of the newest pipeline
-/// on `--ref` that has a job of that name; in both, the latest attempt of each job counts.
-pub async fn job_id(client: &Client, project: &ProjectId, args: &JobArgs) -> Result<i64, Failure> {
+/// A job named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub id: i64,
+    /// Its pipeline, where the command line named it or the lookup went through it.
+    pub pipeline: Option<i64>,
+}
+
+/// The job `args` names. A name is looked up among the jobs of `--pipeline`, or of the newest
+/// pipeline on `--ref` that has a job of that name; in both, the latest attempt of each job
+/// counts.
+pub async fn job(client: &Client, project: &ProjectId, args: &JobArgs) -> Result<Found, Failure> {
     if !args.job.is_empty() && args.job.bytes().all(|byte| byte.is_ascii_digit()) {
-        return args
+        let id = args
             .job
             .parse()
-            .map_err(|_| Failure::usage(format!("job ID {} is too large", args.job)));
+            .map_err(|_| Failure::usage(format!("job ID {} is too large", args.job)))?;
+        return Ok(Found {
+            id,
+            pipeline: args.pipeline,
+        });
     }
     let name = Name::new(&args.job);
     let pipeline = match (args.pipeline, &args.r#ref) {
@@ -36,7 +49,10 @@ pub async fn job_id(client: &Client, project: &ProjectId, args: &JobArgs) -> Res
         .map_err(|err| Failure::call(&format!("listing pipeline {pipeline}"), err))?;
     let found = name.pick(&jobs);
     match found.as_slice() {
-        [job] => Ok(job.id),
+        [job] => Ok(Found {
+            id: job.id,
+            pipeline: Some(pipeline),
+        }),
         [] => {
             let mut names: Vec<&str> = jobs.iter().map(|job| job.name.as_str()).collect();
             names.sort_unstable();

@@ -593,6 +593,54 @@ async fn inside_a_ci_job_the_job_token_and_project_need_no_options() {
         cancel.stderr
     );
 
+    // A job token reads no single job, but a pipeline's list: `get` and `wait` with
+    // --pipeline read the job from there, by name or by ID.
+    let compile = find(&sandbox, |job| {
+        job.name == "compile" && job.status == JobStatus::Success
+    });
+    let pipeline = sandbox.with_store(|store| store.jobs[&compile].pipeline_id.to_string());
+    let wait = run_with(&ci, &["wait", "compile", "--pipeline", &pipeline]).await;
+    assert_eq!(wait.code, 0, "{wait:?}");
+    assert!(
+        wait.stdout
+            .starts_with(&format!("job {compile} (compile) success")),
+        "{}",
+        wait.stdout
+    );
+    let get = run_with(
+        &ci,
+        &[
+            "get",
+            &compile.to_string(),
+            "--pipeline",
+            &pipeline,
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(get.code, 0, "{get:?}");
+    assert_eq!(
+        serde_json::from_str::<Job>(&get.stdout).unwrap().id,
+        compile
+    );
+    let elsewhere = run_with(&ci, &["get", &compile.to_string(), "--pipeline", "1"]).await;
+    assert_eq!(elsewhere.code, 1, "{elsewhere:?}");
+    assert!(
+        elsewhere
+            .stderr
+            .contains(&format!("job {compile} is not in pipeline 1")),
+        "{}",
+        elsewhere.stderr
+    );
+    let by_id = run_with(&ci, &["wait", &compile.to_string()]).await;
+    assert_eq!(by_id.code, 1, "{by_id:?}");
+    assert!(
+        by_id.stderr.contains("--pipeline"),
+        "says what to do: {}",
+        by_id.stderr
+    );
+
     let server_url = sandbox.url().trim_end_matches("/api/v4").to_owned();
     let ci = [
         ("CI_SERVER_URL", server_url.as_str()),

@@ -7,6 +7,7 @@ use gitlab_jobs_client::models::{Job, JobStatus};
 use gitlab_jobs_sandbox::{Config, GrowLogs, Sandbox, data, store};
 use tokio::io::AsyncBufReadExt;
 
+#[cfg(unix)]
 mod terminal;
 
 /// What a run printed and how it ended.

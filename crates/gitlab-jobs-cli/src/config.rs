@@ -13,8 +13,10 @@ pub struct Config {
     pub auth: Auth,
     pub auth_from: Option<&'static str>,
     pub project: ProjectId,
-    pub project_from: &'static str,
 }
+
+/// The variable GitLab puts a CI job's token in.
+const JOB_TOKEN: &str = "CI_JOB_TOKEN";
 
 /// What is missing or wrong in the configuration: a usage error.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,15 +39,15 @@ impl Config {
                     .into(),
             ));
         };
-        let (auth, auth_from) = match (&global.token, env("CI_JOB_TOKEN")) {
+        let (auth, auth_from) = match (&global.token, env(JOB_TOKEN)) {
             (Some(token), _) => (
                 Auth::private_token(token)
                     .map_err(|err| Missing(format!("--token or GITLAB_TOKEN: {err}")))?,
                 Some("--token or GITLAB_TOKEN"),
             ),
             (None, Some(token)) => (
-                Auth::job_token(&token).map_err(|err| Missing(format!("CI_JOB_TOKEN: {err}")))?,
-                Some("CI_JOB_TOKEN"),
+                Auth::job_token(&token).map_err(|err| Missing(format!("{JOB_TOKEN}: {err}")))?,
+                Some(JOB_TOKEN),
             ),
             (None, None) => (Auth::anonymous(), None),
         };
@@ -66,7 +68,6 @@ impl Config {
             auth,
             auth_from,
             project: ProjectId::from(project),
-            project_from: "--project or CI_PROJECT_ID",
         })
     }
 
@@ -76,7 +77,7 @@ impl Config {
 
     /// Whether the credentials are CI_JOB_TOKEN, which GitLab accepts on few operations.
     pub fn is_job_token(&self) -> bool {
-        self.auth_from == Some("CI_JOB_TOKEN")
+        self.auth_from == Some(JOB_TOKEN)
     }
 
     /// A token would cross the network in the clear: plain HTTP to another machine.

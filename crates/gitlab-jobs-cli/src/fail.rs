@@ -11,9 +11,8 @@ use crate::output::clean;
 #[derive(Debug)]
 pub struct Failure {
     pub message: String,
+    /// [`exit::USAGE`] for a usage error, which clap prints with the usage line.
     pub code: u8,
-    /// A usage error, which clap prints with the usage line.
-    pub usage: bool,
     /// GitLab's answer's status, when a call failed.
     pub status: Option<u16>,
 }
@@ -23,7 +22,6 @@ impl Failure {
         Failure {
             message: message.into(),
             code: exit::ERROR,
-            usage: false,
             status: None,
         }
     }
@@ -32,7 +30,6 @@ impl Failure {
         Failure {
             message: message.into(),
             code: exit::USAGE,
-            usage: true,
             status: None,
         }
     }
@@ -47,7 +44,6 @@ impl Failure {
         Failure {
             message: format!("{context}: {err}"),
             code,
-            usage: false,
             status: err.status().map(|status| status.as_u16()),
         }
     }

@@ -69,7 +69,9 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match outcome {
         Ok(code) => ExitCode::from(code),
-        Err(failure) if failure.usage => usage_error(ErrorKind::ValueValidation, &failure.message),
+        Err(failure) if failure.code == exit::USAGE => {
+            usage_error(ErrorKind::ValueValidation, &failure.message)
+        }
         Err(mut failure) => {
             if config.is_job_token() && matches!(failure.status, Some(401 | 403)) {
                 failure.message.push_str(
@@ -100,8 +102,7 @@ fn say_config(config: &Config) {
         None => eprintln!("gitlab-jobs: no token: anonymous, which reads public projects only"),
     }
     eprintln!(
-        "gitlab-jobs: project {} (from {})",
+        "gitlab-jobs: project {} (from --project or CI_PROJECT_ID)",
         output::clean(&config.project.to_string()),
-        config.project_from
     );
 }

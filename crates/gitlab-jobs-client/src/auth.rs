@@ -1,7 +1,9 @@
 //! How the client authenticates, and the hooks that put the credentials on each request.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 /// How a [`Client`](crate::Client) authenticates to GitLab.
@@ -103,7 +105,55 @@ impl Auth {
             request.headers_mut().insert(name.clone(), value.clone());
         }
     }
+
+    /// `text`, a server's words, with every occurrence of the token replaced by
+    /// [`REDACTED`]: a server that echoes the token in a message or a name does not get it
+    /// shown. A token shorter than 8 characters is left alone, as it could stand for
+    /// anything.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.secret() {
+            Some(secret) if text.contains(secret) => Cow::Owned(text.replace(secret, REDACTED)),
+            _ => Cow::Borrowed(text),
+        }
+    }
+
+    /// [`Auth::redact`] for a body as it came.
+    pub(crate) fn redact_bytes(&self, body: Bytes) -> Bytes {
+        let Some(secret) = self.secret() else {
+            return body;
+        };
+        let finder = memchr::memmem::Finder::new(secret.as_bytes());
+        let mut found = finder.find_iter(&body).peekable();
+        if found.peek().is_none() {
+            return body;
+        }
+        let mut redacted = Vec::with_capacity(body.len());
+        let mut copied = 0;
+        for at in found {
+            redacted.extend_from_slice(&body[copied..at]);
+            redacted.extend_from_slice(REDACTED.as_bytes());
+            copied = at + secret.len();
+        }
+        redacted.extend_from_slice(&body[copied..]);
+        Bytes::from(redacted)
+    }
+
+    /// The token itself, where it is long enough to look for.
+    fn secret(&self) -> Option<&str> {
+        let Credentials::Header { kind, value, .. } = &self.0 else {
+            return None;
+        };
+        let value = value.to_str().ok()?;
+        let token = match kind {
+            Kind::OAuth => value.strip_prefix("Bearer ")?,
+            _ => value,
+        };
+        (token.len() >= 8).then_some(token)
+    }
 }
+
+/// What stands for a token in text shown to a person.
+pub const REDACTED: &str = "[REDACTED]";
 
 impl Kind {
     fn label(self) -> &'static str {
@@ -140,6 +190,30 @@ mod tests {
             err.to_string(),
             "invalid job token: it is empty or holds characters an HTTP header cannot carry"
         );
+    }
+
+    #[test]
+    fn a_token_in_a_servers_words_is_redacted() {
+        for auth in [
+            Auth::private_token("glpat-0123456789abcdef").unwrap(),
+            Auth::oauth_token("glpat-0123456789abcdef").unwrap(),
+            Auth::job_token("glpat-0123456789abcdef").unwrap(),
+        ] {
+            let echoed = "401 Unauthorized: token glpat-0123456789abcdef is revoked \
+                          (glpat-0123456789abcdef)";
+            let shown = "401 Unauthorized: token [REDACTED] is revoked ([REDACTED])";
+            assert_eq!(auth.redact(echoed), shown);
+            assert_eq!(
+                auth.redact_bytes(Bytes::from(echoed)),
+                Bytes::from(shown),
+                "{auth:?}"
+            );
+            assert!(matches!(auth.redact("nothing here"), Cow::Borrowed(_)));
+        }
+        // A short token could be any word: nothing is replaced.
+        let short = Auth::private_token("abc").unwrap();
+        assert_eq!(short.redact("abc abc"), "abc abc");
+        assert_eq!(Auth::anonymous().redact("glpat-x"), "glpat-x");
     }
 
     #[test]

@@ -3,11 +3,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use gitlab_jobs_schema::ApiError;
+use gitlab_jobs_schema::{ApiError, JobStatus};
 use progenitor_client::{Error, ResponseValue};
 use reqwest::StatusCode;
 
 use crate::builder;
+use crate::deadline::DeadlinePassed;
 use crate::retry::counting;
 
 /// Why a call failed: the operation, what went wrong, and how many tries it took.
@@ -44,8 +45,28 @@ pub enum CallErrorKind {
     InvalidRequest(String),
     /// Writing a log to its destination failed.
     Write(std::io::Error),
-    /// The job did not reach the awaited state in time.
-    TimedOut { waited: Duration },
+    /// The log is shorter than what was already read of it: GitLab erased it, or archived it
+    /// anew, since. Nothing was written; reading it again from byte 0 gives the new log.
+    LogShrank {
+        /// The bytes already read.
+        had: u64,
+        /// The log's length now.
+        now: u64,
+    },
+    /// The call, or the wait or follow it belongs to, ran out of time: its deadline came
+    /// during a try, before a retry that was due, or while a body was read, or the job did
+    /// not stop in time.
+    TimedOut {
+        /// How long it had been going on.
+        waited: Duration,
+        /// The status of the last answer GitLab gave; none when no answer came.
+        last_answer: Option<StatusCode>,
+        /// The job's status when it was last read, for a wait or a follow.
+        job_status: Option<JobStatus>,
+        /// When the call gave up before the deadline, because GitLab asked to wait longer
+        /// than was left (a 429's `Retry-After`): that wait.
+        next_try_in: Option<Duration>,
+    },
 }
 
 impl CallError {
@@ -79,7 +100,7 @@ impl CallError {
             }
             Error::CommunicationError(err)
             | Error::ResponseBodyError(err)
-            | Error::InvalidUpgrade(err) => CallErrorKind::Transport(err.without_url()),
+            | Error::InvalidUpgrade(err) => CallErrorKind::from_transport(err),
             Error::InvalidResponsePayload(_, err) => CallErrorKind::InvalidBody(err.to_string()),
             Error::InvalidRequest(message) | Error::Custom(message) => {
                 CallErrorKind::InvalidRequest(message)
@@ -90,6 +111,31 @@ impl CallError {
             attempts: attempts.max(1),
             kind,
         }
+    }
+
+    /// A failure without an answer, or while its body was read: a timeout when the call's
+    /// deadline came.
+    pub(crate) fn transport(operation: &'static str, attempts: u32, err: reqwest::Error) -> Self {
+        CallError::new(
+            operation,
+            attempts.max(1),
+            CallErrorKind::from_transport(err),
+        )
+    }
+
+    /// This error, if it is a timeout, with what the wait it belongs to knows: how long it
+    /// went on, and the job's status when it was last read.
+    pub(crate) fn timed_out_after(mut self, waited: Duration, job: Option<JobStatus>) -> Self {
+        if let CallErrorKind::TimedOut {
+            waited: ref mut was,
+            ref mut job_status,
+            ..
+        } = self.kind
+        {
+            *was = waited;
+            *job_status = job.or(job_status.take());
+        }
+        self
     }
 
     /// The operation ID of the call, such as `list_project_jobs`.
@@ -150,14 +196,69 @@ impl fmt::Display for CallError {
             }
             CallErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
             CallErrorKind::Write(err) => write!(f, "cannot write the log: {err}")?,
-            CallErrorKind::TimedOut { waited } => {
-                write!(f, "gave up waiting after {}s", waited.as_secs())?
+            CallErrorKind::LogShrank { had, now } => write!(
+                f,
+                "the log is {now} bytes long now, shorter than the {had} bytes already read: \
+                 it was erased or archived anew"
+            )?,
+            CallErrorKind::TimedOut {
+                waited,
+                last_answer,
+                job_status,
+                next_try_in,
+            } => {
+                match next_try_in {
+                    Some(wait) => write!(
+                        f,
+                        "gave up, as the next try was due in {}, past the deadline",
+                        seconds(*wait)
+                    )?,
+                    None => write!(f, "gave up after {}", seconds(*waited))?,
+                }
+                if let Some(status) = job_status {
+                    write!(f, "; the job was {status}")?;
+                }
+                match last_answer {
+                    Some(status) if !status.is_success() => {
+                        write!(f, "; the last answer was {status}")?
+                    }
+                    Some(_) => {}
+                    None if job_status.is_none() => write!(f, "; no answer had come")?,
+                    None => {}
+                }
             }
         }
         match self.attempts {
             1 => write!(f, " (1 attempt)"),
             n => write!(f, " ({n} attempts)"),
         }
+    }
+}
+
+impl CallErrorKind {
+    /// A transport failure, which is a timeout when the call's deadline came.
+    fn from_transport(err: reqwest::Error) -> Self {
+        match DeadlinePassed::behind(&err) {
+            Some(passed) => CallErrorKind::TimedOut {
+                waited: passed.waited,
+                last_answer: passed.last_answer,
+                job_status: None,
+                next_try_in: passed.next_try_in,
+            },
+            None => CallErrorKind::Transport(err.without_url()),
+        }
+    }
+}
+
+/// A duration as a person reads it: `3.1s`, `42s`, `2m 5s`.
+fn seconds(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs < 10.0 {
+        format!("{secs:.1}s")
+    } else if secs < 120.0 {
+        format!("{secs:.0}s")
+    } else {
+        format!("{}m {}s", duration.as_secs() / 60, duration.as_secs() % 60)
     }
 }
 

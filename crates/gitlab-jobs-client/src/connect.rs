@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::redirect::Policy;
 
-use crate::{Auth, Client, InvalidToken, RetryPolicy, Settings, Timeouts};
+use crate::{Auth, Client, InvalidToken, RetryPolicy, RetryWait, Settings, Timeouts};
 
 /// What can go wrong when building a [`Client`]. No variant carries a token or any part of the
 /// base URL but its scheme, host, port and path.
@@ -168,9 +168,43 @@ impl Client {
         self
     }
 
+    /// This client's time limits.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
     /// This client with other time limits.
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.inner.timeouts = timeouts;
+        self
+    }
+
+    /// This client, all of whose calls end by `deadline`: each try, each wait before a retry
+    /// and each answer's body, a log's stream included. A call that cannot end in time fails
+    /// with [`CallErrorKind::TimedOut`](crate::CallErrorKind::TimedOut), which names the last
+    /// status GitLab answered with; a retry that would start after the deadline is not waited
+    /// for. The earlier of this and [`Timeouts::call`] holds.
+    ///
+    /// ```no_run
+    /// # async fn run(gitlab: gitlab_jobs_client::Client) -> Result<(), gitlab_jobs_client::CallError> {
+    /// use std::time::{Duration, Instant};
+    /// use gitlab_jobs_client::Call;
+    ///
+    /// let quick = gitlab.clone().with_deadline(Instant::now() + Duration::from_secs(5));
+    /// let job = quick.get_job().id("group/project").job_id(42).call().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.inner.deadline = Some(deadline);
+        self
+    }
+
+    /// This client, telling `observer` of each wait before a retry, such as one for GitLab's
+    /// rate limit, before it starts: for saying so to a person who would otherwise see nothing
+    /// happen.
+    pub fn on_retry(mut self, observer: impl Fn(&RetryWait) + Send + Sync + 'static) -> Self {
+        self.inner.on_retry = Some(std::sync::Arc::new(observer));
         self
     }
 }

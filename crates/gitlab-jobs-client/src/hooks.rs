@@ -2,7 +2,7 @@
 //! other origins, time limits and reading the answer.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
@@ -10,16 +10,22 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 
-use crate::retry::{RetryPolicy, send_with_retries};
+use crate::deadline::{DeadlinePassed, earliest};
+use crate::retry::{RetryObserver, RetryPolicy, Tried, Tries, send_with_retries};
 use crate::{Auth, Client};
 
 /// What a [`Client`] carries besides its base URL and HTTP client: its credentials, retry
-/// policy and time limits. Set them with the client's constructors and `with_*` methods.
-#[derive(Debug, Clone)]
+/// policy, time limits and deadline. Set them with the client's constructors and `with_*`
+/// methods.
+#[derive(Clone)]
 pub struct Settings {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
+    /// When every call of this client must have ended ([`Client::with_deadline`]).
+    pub(crate) deadline: Option<Instant>,
+    /// Told of each wait before a retry ([`Client::on_retry`]).
+    pub(crate) on_retry: Option<RetryObserver>,
 }
 
 impl Settings {
@@ -28,13 +34,28 @@ impl Settings {
             auth,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
+            deadline: None,
+            on_retry: None,
         }
     }
 }
 
-/// How long a [`Client`] waits, on every try of every call, whatever HTTP client it runs on.
-/// A try that runs out of time fails as a timeout ([`reqwest::Error::is_timeout`]), and a GET
-/// is then retried as its [`RetryPolicy`] allows.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("deadline", &self.deadline)
+            .field("on_retry", &self.on_retry.as_ref().map(|_| "<fn>"))
+            .finish()
+    }
+}
+
+/// How long a [`Client`] waits, whatever HTTP client it runs on. A try that runs out of
+/// `answer` or `idle` fails as a timeout ([`reqwest::Error::is_timeout`]), and a GET is then
+/// retried as its [`RetryPolicy`] allows; a call that runs out of `call` fails with
+/// [`CallErrorKind::TimedOut`](crate::CallErrorKind::TimedOut).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// The longest wait from sending a request to the answer's status and headers,
@@ -42,8 +63,12 @@ pub struct Timeouts {
     /// after 60.
     pub answer: Duration,
     /// The longest pause while an answer's body arrives, a page of JSON or a log: 60 seconds
-    /// by default. There is no limit on a whole body, so a long log can stream.
+    /// by default.
     pub idle: Duration,
+    /// The longest a whole call may take: every try, every wait before a retry and the
+    /// answer's body, a log's stream included. None by default, so that a long log can
+    /// stream: then `answer`, `idle` and the [`RetryPolicy`]'s `budget` bound a call.
+    pub call: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -51,6 +76,7 @@ impl Default for Timeouts {
         Timeouts {
             answer: Duration::from_secs(90),
             idle: Duration::from_secs(60),
+            call: None,
         }
     }
 }
@@ -76,8 +102,20 @@ impl ClientHooks<Settings> for Client {
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         let streamed = info.operation_id == STREAMED;
-        let timeouts = self.inner().timeouts;
-        let answer = send_with_retries(&self.inner().retry, request, |request| async move {
+        let settings = self.inner();
+        let timeouts = settings.timeouts;
+        let started = Instant::now();
+        let deadline = earliest(
+            settings.deadline,
+            timeouts.call.and_then(|call| started.checked_add(call)),
+        );
+        let tries = Tries {
+            policy: &settings.retry,
+            operation: info.operation_id,
+            deadline,
+            observer: settings.on_retry.as_ref(),
+        };
+        let tried = send_with_retries(tries, request, |request| async move {
             let method = request.method().clone();
             let mut response = self.answer(request, timeouts).await?;
             if method == Method::GET {
@@ -86,12 +124,18 @@ impl ClientHooks<Settings> for Client {
             // A JSON answer is read here, so that one that breaks off is retried like any
             // other failure; the log is left to stream.
             if streamed && response.status().is_success() {
-                stalls_fail(response, timeouts.idle).await
+                stalls_fail(response, timeouts.idle, deadline.map(|at| (at, started))).await
             } else {
-                read_whole(response, timeouts.idle).await
+                read_whole(response, timeouts.idle, &settings.auth).await
             }
         })
         .await;
+        let answer = match tried {
+            Tried::Outcome(outcome) => outcome,
+            Tried::DeadlinePassed(passed) => {
+                Err(transport_error(io::ErrorKind::TimedOut, passed).await)
+            }
+        };
         if let Ok(response) = &answer
             && response.status().is_success()
             && crate::paginate::headers_arrived(response.headers())
@@ -153,10 +197,15 @@ pub(crate) fn redirect_target(response: &Response) -> Option<reqwest::Url> {
     response.url().join(location).ok()
 }
 
-/// `response` with its body read into memory, pausing at most `idle` between chunks; a
-/// plain-text error body (GitLab's throttle answers `Retry later`, its middleware `Bad
-/// Request`) becomes a JSON string, so that it parses as `ApiError::Text`.
-async fn read_whole(mut response: Response, idle: Duration) -> reqwest::Result<Response> {
+/// `response` with its body read into memory, pausing at most `idle` between chunks, and the
+/// token of `auth` redacted from it wherever the server echoed it. An error body that is not
+/// JSON (GitLab's throttle answers `Retry later`, its middleware `Bad Request`, object storage
+/// XML) becomes a JSON string, so that it parses as `ApiError::Text`.
+async fn read_whole(
+    mut response: Response,
+    idle: Duration,
+    auth: &Auth,
+) -> reqwest::Result<Response> {
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
@@ -198,7 +247,8 @@ async fn read_whole(mut response: Response, idle: Duration) -> reqwest::Result<R
             whole.freeze()
         }
     };
-    if is_plain_text_error(response.status(), response.headers()) {
+    body = auth.redact_bytes(body);
+    if is_text_error(response.status(), response.headers()) {
         let text = String::from_utf8_lossy(&body);
         body = serde_json::to_vec(&text)
             .map(Bytes::from)
@@ -210,21 +260,31 @@ async fn read_whole(mut response: Response, idle: Duration) -> reqwest::Result<R
     }
 }
 
-fn is_plain_text_error(status: StatusCode, headers: &reqwest::header::HeaderMap) -> bool {
-    let text = headers
+/// An error answer whose body is text, not JSON: any media type but JSON's (`application/json`
+/// and `+json` types), or none. An empty body counts as text too.
+fn is_text_error(status: StatusCode, headers: &reqwest::header::HeaderMap) -> bool {
+    let json = headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| {
-            value
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("text/plain")
+            let essence = value
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
         });
-    text && (status.is_client_error() || status.is_server_error())
+    !json && (status.is_client_error() || status.is_server_error())
 }
 
-/// `response`, whose body fails as a timeout once it pauses for longer than `idle`.
-async fn stalls_fail(response: Response, idle: Duration) -> reqwest::Result<Response> {
+/// `response`, whose body fails as a timeout once it pauses for longer than `idle`, or once
+/// `deadline`, the first of the pair, passes (the second is when the call started).
+async fn stalls_fail(
+    response: Response,
+    idle: Duration,
+    deadline: Option<(Instant, Instant)>,
+) -> reqwest::Result<Response> {
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
@@ -232,27 +292,43 @@ async fn stalls_fail(response: Response, idle: Duration) -> reqwest::Result<Resp
     for (name, value) in response.headers() {
         builder = builder.header(name, value);
     }
+    let status = response.status();
     let chunks = response.bytes_stream().map_err(io::Error::other);
-    let body = failing_when_idle(chunks, idle);
+    let body = failing_when_idle(chunks, idle, deadline, status);
     match builder.body(reqwest::Body::wrap_stream(body)) {
         Ok(response) => Ok(Response::from(response)),
         Err(err) => Err(transport_error(io::ErrorKind::InvalidData, err.to_string()).await),
     }
 }
 
-/// The items of `stream`, failing with a timeout when the next one takes longer than `idle`.
+/// The items of `stream`, failing with a timeout when the next one takes longer than `idle`,
+/// or comes after `deadline` (when, and since when, the call must end).
 fn failing_when_idle<S>(
     stream: S,
     idle: Duration,
+    deadline: Option<(Instant, Instant)>,
+    status: StatusCode,
 ) -> impl futures_util::Stream<Item = io::Result<Bytes>>
 where
     S: futures_util::Stream<Item = io::Result<Bytes>> + Send + 'static,
 {
     futures_util::stream::unfold(Some(Box::pin(stream)), move |state| async move {
         let mut stream = state?;
-        match tokio::time::timeout(idle, stream.next()).await {
+        let pause = Instant::now().checked_add(idle);
+        let (until, deadline_first) = match (deadline, pause) {
+            (Some((deadline, _)), Some(pause)) if deadline <= pause => (deadline, true),
+            (Some((deadline, _)), None) => (deadline, true),
+            (_, Some(pause)) => (pause, false),
+            (None, None) => return stream.next().await.map(|item| (item, Some(stream))),
+        };
+        match tokio::time::timeout_at(until.into(), stream.next()).await {
             Ok(Some(item)) => Some((item, Some(stream))),
             Ok(None) => None,
+            Err(_) if deadline_first => {
+                let started = deadline.map_or_else(Instant::now, |(_, started)| started);
+                let passed = DeadlinePassed::since(started, Some(status));
+                Some((Err(io::Error::new(io::ErrorKind::TimedOut, passed)), None))
+            }
             Err(_) => Some((
                 Err(io::Error::new(
                     io::ErrorKind::TimedOut,
@@ -276,13 +352,16 @@ fn seconds(duration: Duration) -> String {
     format!("{}s", duration.as_secs_f64())
 }
 
-/// A reqwest error whose source is an I/O error of `kind`: what a try that this crate gives up
-/// on fails with, so that retries and `CallError` treat it as they treat reqwest's own
-/// (`is_timeout` holds for `TimedOut`). reqwest has no public constructor for its errors; a
-/// body that fails at once makes one.
-async fn transport_error(kind: io::ErrorKind, message: String) -> reqwest::Error {
-    let failing =
-        futures_util::stream::once(async move { Err::<Bytes, _>(io::Error::new(kind, message)) });
+/// A reqwest error whose source is an I/O error of `kind` caused by `cause`: what a try that
+/// this crate gives up on fails with, so that retries and `CallError` treat it as they treat
+/// reqwest's own (`is_timeout` holds for `TimedOut`). reqwest has no public constructor for
+/// its errors; a body that fails at once makes one.
+async fn transport_error(
+    kind: io::ErrorKind,
+    cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> reqwest::Error {
+    let error = io::Error::new(kind, cause);
+    let failing = futures_util::stream::once(async move { Err::<Bytes, _>(error) });
     let response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
     match response.bytes().await {
         Err(err) => err,

@@ -47,6 +47,7 @@
 mod auth;
 mod call;
 mod connect;
+mod deadline;
 pub mod decode;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
@@ -56,7 +57,7 @@ mod paginate;
 mod retry;
 mod wait;
 
-pub use auth::{Auth, InvalidToken};
+pub use auth::{Auth, InvalidToken, REDACTED};
 pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
 pub use generated::*;
@@ -65,4 +66,4 @@ pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead, has_stopped};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, RetryWait, WaitReason};

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Request, Response, StatusCode};
 
+use crate::deadline::DeadlinePassed;
+
 tokio::task_local! {
     /// Attempts made by the call running in this task, for `CallError`.
     static ATTEMPTS: Cell<u32>;
@@ -19,15 +21,19 @@ tokio::task_local! {
 /// answer the action may have taken effect, and running it twice could, for example, retry a
 /// job twice.
 ///
-/// The wait before a retry is what GitLab asks for (`Retry-After`, then `RateLimit-Reset`),
-/// or else an exponential backoff with jitter; either is capped by `max_delay`.
+/// The wait before a retry after a 429 is what GitLab asks for (`Retry-After`, then
+/// `RateLimit-Reset`), or else the rest of GitLab's one-minute rate-limit window, read from
+/// its `Date`; after another failure it is an exponential backoff with jitter. Either is
+/// capped by `max_delay`, and no retry starts after `budget` or after the call's deadline
+/// ([`Timeouts::call`](crate::Timeouts), [`Client::with_deadline`](crate::Client::with_deadline)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Tries in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
     /// The first backoff, doubled at each retry.
     pub base_delay: Duration,
-    /// The longest single wait, whatever GitLab asks for.
+    /// The longest single wait, whatever GitLab asks for: a minute by default, the window of
+    /// GitLab's rate limits.
     pub max_delay: Duration,
     /// No retry starts once this much time has gone by since the first try.
     pub budget: Duration,
@@ -38,7 +44,7 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_attempts: 5,
             base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(60),
             budget: Duration::from_secs(120),
         }
     }
@@ -55,7 +61,7 @@ impl RetryPolicy {
 
     /// The wait before try `attempt + 1`: GitLab's hint if it gave one, else the backoff;
     /// never more than `max_delay`, whatever either says.
-    fn delay(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32, hint: Option<Duration>) -> Duration {
         match hint {
             Some(wait) => wait.min(self.max_delay),
             None => {
@@ -132,26 +138,97 @@ pub(crate) async fn counting<T>(call: impl Future<Output = T>) -> (T, u32) {
 /// Why a try may be made again.
 enum Retry {
     /// GitLab refused for now (429): retried for any method, after the wait it asks for.
-    Throttled(Option<Duration>),
+    Throttled(Duration, WaitReason),
     /// A failure that leaves an action's effect unknown: retried for GET only.
     IfIdempotent,
     /// The connection was never made: nothing reached GitLab, retried for any method.
     NeverSent,
 }
 
-/// Sends `request` with `send`, again as `policy` allows. `send` gets a fresh copy each time.
-pub(crate) async fn send_with_retries<F, Fut>(
-    policy: &RetryPolicy,
-    request: Request,
-    send: F,
-) -> reqwest::Result<Response>
+/// A wait before a retry, as [`Client::on_retry`](crate::Client::on_retry) is told of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryWait {
+    /// The operation ID of the call, such as `list_project_jobs`.
+    pub operation: &'static str,
+    /// The try that failed, from 1.
+    pub attempt: u32,
+    /// The status of its answer; none when no answer came.
+    pub status: Option<StatusCode>,
+    /// How long the client waits before the next try.
+    pub wait: Duration,
+    /// Where the wait comes from.
+    pub reason: WaitReason,
+}
+
+/// Where the wait before a retry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitReason {
+    /// GitLab said how long to wait: `Retry-After`, `RateLimit-Reset` or `RateLimit-ResetTime`.
+    Asked,
+    /// A 429 that said nothing of when to come back: the rest of GitLab's rate-limit window.
+    RateLimitWindow,
+    /// A failure without an answer, or a server error: an exponential backoff with jitter.
+    Backoff,
+}
+
+/// What is told of each wait before a retry.
+pub(crate) type RetryObserver = std::sync::Arc<dyn Fn(&RetryWait) + Send + Sync>;
+
+/// How one call is tried: its policy, its deadline and who hears of its waits.
+pub(crate) struct Tries<'a> {
+    pub policy: &'a RetryPolicy,
+    pub operation: &'static str,
+    pub deadline: Option<Instant>,
+    pub observer: Option<&'a RetryObserver>,
+}
+
+/// How a call's tries ended.
+pub(crate) enum Tried {
+    /// The last try's outcome: an answer to give the caller, or the failure that ended it.
+    Outcome(reqwest::Result<Response>),
+    /// The deadline came during a try, or before the next try was due.
+    DeadlinePassed(DeadlinePassed),
+}
+
+/// GitLab's rate limits count requests in windows of a minute that start on the minute of
+/// its clock (`Gitlab::ApplicationRateLimiter` keys them by `Time.now.to_i / interval`, and
+/// every limit on the Jobs API has an interval of a minute); Rack::Attack's throttles default
+/// to a minute too.
+const RATE_LIMIT_WINDOW: u64 = 60;
+
+/// How long to wait after a 429: what GitLab asked for, or, where it said nothing (GitLab
+/// application limits before merge request 206603, or a proxy), until its clock's next minute starts, read
+/// from its `Date`, with up to a second of jitter; without a `Date`, a whole window.
+fn throttled_wait(headers: &HeaderMap) -> (Duration, WaitReason) {
+    if let Some(wait) = requested_wait(headers) {
+        return (wait, WaitReason::Asked);
+    }
+    let into_window = headers
+        .get(reqwest::header::DATE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| httpdate::parse_http_date(value).ok())
+        .and_then(|date| date.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_secs() % RATE_LIMIT_WINDOW);
+    let jitter = Duration::from_millis(fastrand::u64(0..1000));
+    (
+        Duration::from_secs(RATE_LIMIT_WINDOW - into_window) + jitter,
+        WaitReason::RateLimitWindow,
+    )
+}
+
+/// Sends `request` with `send`, again as `tries` allow. `send` gets a fresh copy each time.
+pub(crate) async fn send_with_retries<F, Fut>(tries: Tries<'_>, request: Request, send: F) -> Tried
 where
     F: Fn(Request) -> Fut,
     Fut: Future<Output = reqwest::Result<Response>>,
 {
+    let policy = tries.policy;
     let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
     let started = Instant::now();
     let mut attempt = 0;
+    let mut last_answer = None;
     let mut spare = Some(request);
     loop {
         attempt += 1;
@@ -159,28 +236,60 @@ where
         let this = spare.take().expect("a request for each try");
         // A body that cannot be copied (a stream) allows one try only.
         spare = this.try_clone();
-        let outcome = send(this).await;
+        let outcome = match tries.deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline.into(), send(this)).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    return Tried::DeadlinePassed(DeadlinePassed::since(started, last_answer));
+                }
+            },
+            None => send(this).await,
+        };
+        if let Ok(response) = &outcome {
+            last_answer = Some(response.status());
+        }
         let retry = match &outcome {
             Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => {
-                Some(Retry::Throttled(requested_wait(response.headers())))
+                let (wait, reason) = throttled_wait(response.headers());
+                Some(Retry::Throttled(wait, reason))
             }
             Ok(response) if response.status().is_server_error() => Some(Retry::IfIdempotent),
             Ok(_) => None,
             Err(err) if err.is_connect() => Some(Retry::NeverSent),
             Err(_) => Some(Retry::IfIdempotent),
         };
-        let hint = match retry {
-            None => return outcome,
-            Some(Retry::IfIdempotent) if !idempotent => return outcome,
-            Some(Retry::Throttled(hint)) => hint,
-            Some(_) => None,
+        let (delay, reason) = match retry {
+            None => return Tried::Outcome(outcome),
+            Some(Retry::IfIdempotent) if !idempotent => return Tried::Outcome(outcome),
+            Some(Retry::Throttled(wait, reason)) => (wait.min(policy.max_delay), reason),
+            Some(_) => (policy.delay(attempt, None), WaitReason::Backoff),
         };
-        let delay = policy.delay(attempt, hint);
         if attempt >= policy.max_attempts
             || spare.is_none()
             || started.elapsed().saturating_add(delay) > policy.budget
         {
-            return outcome;
+            return Tried::Outcome(outcome);
+        }
+        // Never sleep past the deadline: the next try could not end in time.
+        if tries.deadline.is_some_and(|deadline| {
+            Instant::now()
+                .checked_add(delay)
+                .is_none_or(|at| at >= deadline)
+        }) {
+            return Tried::DeadlinePassed(DeadlinePassed::before_retry(
+                started,
+                last_answer,
+                delay,
+            ));
+        }
+        if let Some(observer) = tries.observer {
+            observer(&RetryWait {
+                operation: tries.operation,
+                attempt,
+                status: outcome.as_ref().ok().map(Response::status),
+                wait: delay,
+                reason,
+            });
         }
         tokio::time::sleep(delay).await;
     }

@@ -11,6 +11,11 @@ impl Client {
     /// `canceled`, `skipped`, or an unknown one with `finished_at` set), and returns it.
     /// A `manual` job waits for a person, and `scheduled` for its time: both are waited for
     /// too, up to `timeout`, after which the error is `TimedOut`.
+    ///
+    /// `timeout` bounds everything inside the wait: a request that hangs, a retry GitLab asks
+    /// to wait longer for (a 429's `Retry-After`) and the pauses between polls. The error
+    /// names the job's status when it was last read and, when the last answer was an error,
+    /// its status.
     pub async fn wait_for_terminal(
         &self,
         project: impl Into<ProjectId>,
@@ -20,23 +25,38 @@ impl Client {
     ) -> Result<Job, CallError> {
         let project = project.into();
         let started = Instant::now();
+        let deadline = started.checked_add(timeout);
+        let client = match deadline {
+            Some(deadline) => self.clone().with_deadline(deadline),
+            None => self.clone(),
+        };
+        let mut last_status = None;
         loop {
-            let job = self
+            let job = client
                 .get_job()
                 .id(project.clone())
                 .job_id(job_id)
                 .call()
-                .await?
+                .await
+                .map_err(|err| err.timed_out_after(started.elapsed(), last_status.clone()))?
                 .into_inner();
             if job.status.is_terminal() || (!job.status.is_known() && job.finished_at.is_some()) {
                 return Ok(job);
             }
-            if started.elapsed().saturating_add(poll) > timeout {
+            last_status = Some(job.status);
+            if deadline.is_some_and(|deadline| {
+                Instant::now()
+                    .checked_add(poll)
+                    .is_none_or(|next| next >= deadline)
+            }) {
                 return Err(CallError::new(
                     <crate::builder::GetJob<'_> as Call>::OPERATION,
                     1,
                     CallErrorKind::TimedOut {
                         waited: started.elapsed(),
+                        last_answer: None,
+                        job_status: last_status,
+                        next_try_in: None,
                     },
                 ));
             }

@@ -2,9 +2,13 @@
 //! what GitLab answers.
 
 mod client {
+    pub mod deadlines;
     pub mod errors;
+    pub mod hostile;
+    pub mod hostile_logs;
     pub mod log;
     pub mod operations;
+    pub mod ranged_logs;
     pub mod real_use;
     pub mod security;
     pub mod support;

@@ -184,6 +184,7 @@ async fn a_silent_server_fails_every_constructor_in_time() {
     let quick = Timeouts {
         answer: Duration::from_millis(300),
         idle: Duration::from_millis(300),
+        call: None,
     };
     let auth = Auth::private_token(TOKEN).unwrap();
     for head in [
@@ -233,6 +234,7 @@ async fn a_log_that_stalls_fails_instead_of_hanging() {
     .with_timeouts(Timeouts {
         answer: Duration::from_secs(5),
         idle: Duration::from_millis(300),
+        call: None,
     });
     let mut out = Vec::new();
     let written = tokio::time::timeout(Duration::from_secs(20), client.write_log(1, 8, &mut out))

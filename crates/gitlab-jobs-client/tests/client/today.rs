@@ -104,12 +104,17 @@ async fn a_finished_jobs_log_is_read_from_an_offset_in_one_part() {
         .unwrap();
     assert!(nothing.is_empty());
     assert_eq!(read.length, Some(length));
-    // Past the end, as after an erase: the length says the log is shorter.
-    let read = gitlab
+    // Past the end, as after an erase: the log is shorter than what was read, an error that
+    // gives both lengths, and nothing written.
+    let err = gitlab
         .write_log_from(1, done, length + 50, &mut nothing)
         .await
-        .unwrap();
-    assert_eq!((read.written, read.length), (0, Some(length)));
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), CallErrorKind::LogShrank { had, now } if *had == length + 50 && *now == length),
+        "{err}"
+    );
+    assert!(nothing.is_empty());
 }
 
 #[tokio::test]

@@ -70,9 +70,22 @@ pub struct Config {
     pub pipeline_jobs: usize,
     pub tokens: Tokens,
     pub faults: Faults,
-    /// Requests per minute per user to the project job list before GitLab's 429
-    /// (`project_jobs_api_rate_limit`, 600 by default); 0 turns the limit off.
+    /// The GitLab version the sandbox is: `GET /version` says it, and the features of the
+    /// Jobs API that came later are not served (see [`Version`]). The newest by default.
+    pub gitlab_version: Version,
+    /// Requests per user to the project job list in each [`rate_limit_interval`] before
+    /// GitLab's 429 (`project_jobs_api_rate_limit`, 600 by default); 0 turns the limit off.
+    ///
+    /// [`rate_limit_interval`]: Config::rate_limit_interval
     pub jobs_rate_limit: u32,
+    /// GitLab 19.5's limits on retrying and playing jobs: 3 a minute per user and job, and
+    /// per user and project 1250 retries and 750 plays a minute (the application settings'
+    /// defaults). On by default, and only from 19.5.
+    pub job_action_rate_limits: bool,
+    /// The window GitLab's application rate limits count requests in: a minute, as on
+    /// GitLab; shorter to try a client's waiting in a test. Its 429s ask for it in whole
+    /// seconds (`Retry-After`).
+    pub rate_limit_interval: Duration,
     /// Serve, on a few records, values GitLab may add tomorrow (see
     /// [`data::future`](crate::data::future)), so that a client can show it keeps them.
     pub future_values: bool,
@@ -87,14 +100,88 @@ pub struct Config {
     pub grow_logs: Option<GrowLogs>,
 }
 
-/// GitLab feature flags the sandbox knows, named as GitLab names them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// GitLab feature flags the sandbox knows, named as GitLab names them. The default is what
+/// the newest version sets by default ([`FeatureFlags::defaults_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeatureFlags {
-    /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403.
+    /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403. Off by default.
     pub ci_job_inputs: bool,
     /// `ci_job_trace_api_range_via_workhorse`: the log route reads `byte_offset` and
-    /// `byte_limit`; off, it ignores them and answers the whole log.
+    /// `byte_limit`; off, it ignores them and answers the whole log. Off by default.
     pub ci_job_trace_api_range_via_workhorse: bool,
+    /// `ci_job_trace_api_archived_log_via_workhorse` (GitLab 19.5, on by default from 19.6 as
+    /// far as the evidence goes): Workhorse serves a finished job's archived log, with
+    /// `Range` (206, 416), `ETag` (304) and `Last-Modified`; off, and before 19.5, Rails
+    /// answers every log whole (200) and ignores those headers.
+    pub ci_job_trace_api_archived_log_via_workhorse: bool,
+}
+
+impl FeatureFlags {
+    /// The flags as GitLab `version` sets them by default.
+    pub fn defaults_of(version: Version) -> FeatureFlags {
+        FeatureFlags {
+            ci_job_inputs: false,
+            ci_job_trace_api_range_via_workhorse: false,
+            ci_job_trace_api_archived_log_via_workhorse: version >= Version::new(19, 6, 0),
+        }
+    }
+}
+
+impl Default for FeatureFlags {
+    fn default() -> Self {
+        FeatureFlags::defaults_of(Version::NEWEST)
+    }
+}
+
+/// A GitLab version, `major.minor.patch`. The sandbox serves what its routes had at that
+/// version: before 19.2 no `trigger_jobs` route, before 19.5 no limits on retry and play nor
+/// archived logs through Workhorse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
+impl Version {
+    /// The newest version whose Jobs API the sandbox serves.
+    pub const NEWEST: Version = Version::new(19, 6, 0);
+
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Version {
+        Version {
+            major,
+            minor,
+            patch,
+        }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl std::str::FromStr for Version {
+    type Err = String;
+
+    /// `19.6.0`, or `19.6` for its first patch.
+    fn from_str(text: &str) -> Result<Version, String> {
+        let invalid = || format!("{text:?} is not a GitLab version such as 19.6.0");
+        let mut parts = text.trim().split('.');
+        let mut number = |required: bool| match parts.next() {
+            Some(part) if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) => {
+                part.parse::<u32>().map_err(|_| invalid())
+            }
+            None if !required => Ok(0),
+            _ => Err(invalid()),
+        };
+        let version = Version::new(number(true)?, number(true)?, number(false)?);
+        match parts.next() {
+            None => Ok(version),
+            Some(_) => Err(invalid()),
+        }
+    }
 }
 
 /// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
@@ -115,12 +202,41 @@ impl Default for Config {
             pipeline_jobs: 0,
             tokens: Tokens::default(),
             faults: Faults::default(),
+            gitlab_version: Version::NEWEST,
             jobs_rate_limit: 600,
+            job_action_rate_limits: true,
+            rate_limit_interval: Duration::from_secs(60),
             future_values: false,
             docs: None,
             flags: FeatureFlags::default(),
             live_log_ranges: false,
             grow_logs: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_read_as_gitlab_writes_them() {
+        assert_eq!("19.6.0".parse(), Ok(Version::new(19, 6, 0)));
+        assert_eq!("18.11".parse(), Ok(Version::new(18, 11, 0)));
+        for bad in ["19", "19.x", "19.6.0.1", "", "v19.6", "19..1", "-1.0"] {
+            assert!(bad.parse::<Version>().is_err(), "{bad:?}");
+        }
+        assert!(Version::new(19, 10, 0) > Version::new(19, 9, 3));
+        assert_eq!(Version::NEWEST.to_string(), "19.6.0");
+    }
+
+    #[test]
+    fn flags_default_as_each_version_has_them() {
+        assert!(
+            !FeatureFlags::defaults_of(Version::new(19, 5, 0))
+                .ci_job_trace_api_archived_log_via_workhorse
+        );
+        assert!(FeatureFlags::default().ci_job_trace_api_archived_log_via_workhorse);
+        assert!(!FeatureFlags::default().ci_job_inputs);
     }
 }

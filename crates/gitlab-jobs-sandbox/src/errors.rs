@@ -141,9 +141,12 @@ impl Failure {
         Self::error(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed")
     }
 
-    /// An endpoint's own rate limit (`check_rate_limit!`): a JSON body, and none of the
-    /// throttles' headers (`API::Helpers::RateLimiter` sets none).
-    pub fn rate_limited() -> Self {
+    /// An application rate limit (`check_rate_limit!`, and GitLab 19.5's limits on retry and
+    /// play): a JSON body whose `message` is an object, and `Retry-After` with the limit's
+    /// whole interval, not the rest of it (`too_many_requests!(retry_after: interval)`, since
+    /// merge request 206603), and none of the throttles' `RateLimit-*` headers.
+    pub fn rate_limited(interval: std::time::Duration) -> Self {
+        let seconds = interval.as_secs().max(1);
         Failure {
             status: StatusCode::TOO_MANY_REQUESTS,
             body: Body::Json(ApiError::RateLimited(RateLimitBody {
@@ -152,7 +155,10 @@ impl Failure {
                         .into(),
                 },
             })),
-            headers: Vec::new(),
+            headers: vec![(
+                HeaderName::from_static("retry-after"),
+                HeaderValue::from(seconds),
+            )],
         }
     }
 

@@ -48,7 +48,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, Faults, FeatureFlags, GrowLogs, Tokens};
+pub use config::{Config, Faults, FeatureFlags, GrowLogs, Tokens, Version};
 
 use crate::auth::Caller;
 use crate::errors::Failure;
@@ -60,7 +60,7 @@ pub struct App {
     store: Arc<RwLock<Store>>,
     config: Arc<Config>,
     rng: Arc<Mutex<fastrand::Rng>>,
-    limiter: Arc<Mutex<HashMap<i64, (i64, u32)>>>,
+    limiter: Arc<Mutex<Counts>>,
     /// The second origin logs redirect to, when that fault is on.
     log_origin: Option<String>,
     /// Bytes of log bodies served, for tests and benchmarks of log readers.
@@ -83,29 +83,95 @@ impl App {
             .expect("a handler never panics while holding the store")
     }
 
-    /// GitLab's `jobs_index` limit: requests per user per minute to the project job list.
+    /// GitLab's `jobs_index` limit: requests per user per interval to the project job list.
     fn check_jobs_rate_limit(&self, caller: Caller) -> Result<(), Failure> {
-        let limit = self.config.jobs_rate_limit;
-        if limit == 0 {
-            return Ok(());
-        }
         let key = match caller {
             Caller::User { user_id, .. } => user_id,
             Caller::Job { job_id } => -job_id,
             Caller::Anonymous => 0,
         };
-        let now = chrono::Utc::now().timestamp();
-        let window = now - now.rem_euclid(60);
+        self.check_rate_limit(Limit::JobsIndex, (key, 0), self.config.jobs_rate_limit)
+    }
+
+    /// GitLab 19.5's limits on retrying or playing a job: 3 per user and job, and per user
+    /// and project 1250 retries or 750 plays, in each interval. Checked before the caller's
+    /// permission, so refused calls count too.
+    fn check_job_action_rate_limit(
+        &self,
+        action: Limit,
+        user_id: i64,
+        project_id: i64,
+        job_id: i64,
+    ) -> Result<(), Failure> {
+        if !self.config.job_action_rate_limits
+            || self.config.gitlab_version < config::Version::new(19, 5, 0)
+        {
+            return Ok(());
+        }
+        let per_project = match action {
+            Limit::JobRetry => 1250,
+            _ => 750,
+        };
+        self.check_rate_limit(action, (user_id, job_id), 3)?;
+        self.check_rate_limit(action.per_project(), (user_id, project_id), per_project)
+    }
+
+    /// Counts one request against `limit` for `scope`, in windows of the configured interval
+    /// that start at the epoch, as `Gitlab::ApplicationRateLimiter` keys them; more than
+    /// `threshold` in a window is a 429. A threshold of 0 is no limit.
+    fn check_rate_limit(
+        &self,
+        limit: Limit,
+        scope: (i64, i64),
+        threshold: u32,
+    ) -> Result<(), Failure> {
+        if threshold == 0 {
+            return Ok(());
+        }
+        let interval = self
+            .config
+            .rate_limit_interval
+            .max(std::time::Duration::from_millis(1));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let window = now.as_millis() / interval.as_millis();
         let mut limiter = self.limiter.lock().expect("never poisoned");
-        let entry = limiter.entry(key).or_insert((window, 0));
+        let entry = limiter
+            .entry((limit, scope.0, scope.1))
+            .or_insert((window, 0));
         if entry.0 != window {
             *entry = (window, 0);
         }
-        entry.1 += 1;
-        if entry.1 > limit {
-            return Err(Failure::rate_limited());
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 > threshold {
+            return Err(Failure::rate_limited(interval));
         }
         Ok(())
+    }
+}
+
+/// Requests counted by the application rate limits: a limit and its scope (user, and job or
+/// project), to the window counted in and the requests in it.
+type Counts = HashMap<(Limit, i64, i64), (u128, u32)>;
+
+/// GitLab's application rate limits the sandbox has, by `Gitlab::ApplicationRateLimiter`'s key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Limit {
+    JobsIndex,
+    JobRetry,
+    JobRetryPerProject,
+    JobPlay,
+    JobPlayPerProject,
+}
+
+impl Limit {
+    fn per_project(self) -> Limit {
+        match self {
+            Limit::JobRetry => Limit::JobRetryPerProject,
+            Limit::JobPlay => Limit::JobPlayPerProject,
+            other => other,
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! The job log as GitLab serves it. A running job's live log comes from Rails, whole. A
-//! finished job's log is archived and served by Workhorse, as a file: with `Accept-Ranges`,
-//! an `ETag` and `Last-Modified`, a single `Range` answered 206 (416 past the end, with the
-//! length), and `If-None-Match` answered 304, as Go's `http.ServeContent` does.
+//! finished job's log is archived and, where `ci_job_trace_api_archived_log_via_workhorse` is
+//! on (19.5, by default from 19.6), served by Workhorse as a file: with `Accept-Ranges`, an
+//! `ETag` and `Last-Modified`, a single `Range` answered 206 (416 past the end, with the
+//! length), and `If-None-Match` answered 304, as Go's `http.ServeContent` does. Where it is
+//! off, Rails serves an archived log whole too.
 
 use std::convert::Infallible;
 
@@ -140,6 +142,9 @@ impl Window {
 #[derive(Debug, Clone, Copy)]
 pub struct Ask<'r> {
     pub headers: &'r HeaderMap,
+    /// Workhorse serves a finished job's archived log: ranges, `ETag` and `Last-Modified`.
+    /// Otherwise Rails serves every log whole.
+    pub archived_by_workhorse: bool,
     /// `Some` only where the feature flag is on.
     pub window: Option<Window>,
     /// Range a live log too.
@@ -149,7 +154,7 @@ pub struct Ask<'r> {
 /// The answer to `GET /projects/:id/jobs/:job_id/trace` for `job`, and the body's length.
 pub fn answer(job: &Job, ask: Ask<'_>) -> (Response, u64) {
     let log = &job.log;
-    let archived = job.status.is_terminal();
+    let archived = job.status.is_terminal() && ask.archived_by_workhorse;
     let ranged = archived || ask.live_ranges;
     let mut headers = HeaderMap::new();
     headers.insert(

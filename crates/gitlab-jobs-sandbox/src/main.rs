@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use gitlab_jobs_sandbox::config::Version;
 use gitlab_jobs_sandbox::{Config, Faults, FeatureFlags, GrowLogs, Sandbox, Tokens};
 
 /// A faithful fake of GitLab's Jobs API on loopback, with a seeded data set.
@@ -44,9 +45,21 @@ struct Options {
     /// An OAuth token of root.
     #[arg(long, default_value_t = Tokens::default().oauth)]
     oauth_token: String,
-    /// Requests per user per minute to the project job list before a 429; 0 for no limit.
+    /// The GitLab version to be: /version says it, and features that came later are not
+    /// served (trigger_jobs before 19.2; retry and play limits and archived logs through
+    /// Workhorse before 19.5).
+    #[arg(long, default_value_t = Version::NEWEST, value_name = "VERSION")]
+    gitlab_version: Version,
+    /// Requests per user per --rate-limit-interval-secs to the project job list before a 429;
+    /// 0 for no limit.
     #[arg(long, default_value_t = 600)]
     jobs_rate_limit: u32,
+    /// Leave out GitLab 19.5's limits on retry and play (3 a minute per user and job).
+    #[arg(long)]
+    no_job_action_rate_limits: bool,
+    /// The window of GitLab's application rate limits, in seconds: 60 as on GitLab.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    rate_limit_interval_secs: u64,
     /// Milliseconds added to every answer.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -73,8 +86,9 @@ struct Options {
     docs: Option<std::path::PathBuf>,
     /// Turn on GitLab feature flags, by GitLab's names (repeatable): ci_job_inputs (retry
     /// accepts `inputs`), ci_job_trace_api_range_via_workhorse (the log route reads
-    /// `byte_offset` and `byte_limit`).
-    #[arg(long = "feature", value_name = "FLAG", value_parser = ["ci_job_inputs", "ci_job_trace_api_range_via_workhorse"])]
+    /// `byte_offset` and `byte_limit`), ci_job_trace_api_archived_log_via_workhorse (ranged
+    /// archived logs; on by default from 19.6).
+    #[arg(long = "feature", value_name = "FLAG", value_parser = ["ci_job_inputs", "ci_job_trace_api_range_via_workhorse", "ci_job_trace_api_archived_log_via_workhorse"])]
     features: Vec<String>,
     /// Honour `Range` on running jobs' live logs too (GitLab ranges only archived logs).
     #[arg(long)]
@@ -126,19 +140,26 @@ async fn main() -> ExitCode {
             oauth: options.oauth_token,
         },
         faults,
+        gitlab_version: options.gitlab_version,
         jobs_rate_limit: options.jobs_rate_limit,
+        job_action_rate_limits: !options.no_job_action_rate_limits,
+        rate_limit_interval: Duration::from_secs(options.rate_limit_interval_secs),
         future_values: options.future_values,
         docs: options.docs.or_else(|| {
             let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../target/openapi-docs/reference.html");
             built.is_file().then_some(built)
         }),
-        flags: FeatureFlags {
-            ci_job_inputs: options.features.iter().any(|flag| flag == "ci_job_inputs"),
-            ci_job_trace_api_range_via_workhorse: options
-                .features
-                .iter()
-                .any(|flag| flag == "ci_job_trace_api_range_via_workhorse"),
+        flags: {
+            let on = |name: &str| options.features.iter().any(|flag| flag == name);
+            let defaults = FeatureFlags::defaults_of(options.gitlab_version);
+            FeatureFlags {
+                ci_job_inputs: on("ci_job_inputs"),
+                ci_job_trace_api_range_via_workhorse: on("ci_job_trace_api_range_via_workhorse"),
+                ci_job_trace_api_archived_log_via_workhorse: defaults
+                    .ci_job_trace_api_archived_log_via_workhorse
+                    || on("ci_job_trace_api_archived_log_via_workhorse"),
+            }
         },
         live_log_ranges: options.live_log_ranges,
         grow_logs: options.grow_logs.map(|bytes| GrowLogs {
@@ -171,7 +192,8 @@ async fn main() -> ExitCode {
     say!(out, "");
     say!(
         out,
-        "GitLab Jobs API sandbox, seed {}, {} jobs in acme/platform/api",
+        "GitLab {} Jobs API sandbox, seed {}, {} jobs in acme/platform/api",
+        options.gitlab_version,
         options.seed,
         options.jobs
     );

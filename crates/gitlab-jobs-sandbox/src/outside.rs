@@ -21,9 +21,6 @@ use crate::render;
 use crate::request::Incoming;
 use crate::store::{Project, Role, Store, Time};
 
-/// The GitLab version the sandbox says it is, with the revision of a sandbox build.
-pub const VERSION: &str = "18.6.0";
-
 /// Every route outside the contract: method, path under `/api/v4`, handler.
 pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
     vec![
@@ -84,12 +81,13 @@ async fn current_user(State(app): State<App>, request: Incoming) -> Result<Respo
     Ok(json(body))
 }
 
-/// `GET /version`: any authenticated user.
+/// `GET /version`: any authenticated user. The version is the sandbox's
+/// [`Config::gitlab_version`](crate::Config), whose features it serves.
 async fn version(State(app): State<App>, request: Incoming) -> Result<Response, Failure> {
     let store = app.store();
     request.signed_in(&store, JobTokens::Ignored)?;
     Ok(json(json!({
-        "version": VERSION,
+        "version": app.config.gitlab_version.to_string(),
         "revision": "5a4dbox0",
         "kas": {
             "enabled": false,

@@ -38,7 +38,7 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
         (
             Method::GET,
             "/projects/{id}/pipelines/{pipeline_id}/trigger_jobs",
-            get(list_pipeline_trigger_jobs),
+            get(list_pipeline_trigger_jobs_since_19_2),
         ),
         (Method::GET, "/job", get(get_job_by_token)),
         (Method::GET, "/job/allowed_agents", get(get_allowed_agents)),
@@ -203,6 +203,16 @@ async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer
 
 /// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs` (GitLab 19.2) and the `bridges`
 /// route it deprecates, which answer alike: trigger jobs that were not retried.
+/// `GET /projects/:id/pipelines/:pipeline_id/trigger_jobs`: GitLab 19.2 added it beside
+/// `/bridges`; before, it is a route GitLab does not have.
+async fn list_pipeline_trigger_jobs_since_19_2(app: State<App>, request: Incoming) -> Answer {
+    if app.config.gitlab_version < crate::Version::new(19, 2, 0) {
+        return Err(Failure::no_route());
+    }
+    list_pipeline_trigger_jobs(app, request).await
+}
+
+/// `GET /projects/:id/pipelines/:pipeline_id/bridges` (and `trigger_jobs`).
 async fn list_pipeline_trigger_jobs(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
     let caller = request.caller(&store, JobTokens::Ignored)?;
@@ -294,6 +304,8 @@ async fn get_job_log(State(app): State<App>, request: Incoming) -> Answer {
     }
     let ask = crate::log::Ask {
         headers: &request.headers,
+        archived_by_workhorse: app.config.flags.ci_job_trace_api_archived_log_via_workhorse
+            && app.config.gitlab_version >= crate::Version::new(19, 5, 0),
         window: window.filter(|_| app.config.flags.ci_job_trace_api_range_via_workhorse),
         live_ranges: app.config.live_log_ranges,
     };
@@ -326,10 +338,12 @@ impl ActionParams {
             .unwrap_or("");
         if content_type.starts_with("application/json") {
             // The front checked the JSON already. GitLab (Grape) reads a body that is not an
-            // object as no parameters; the contract allows only an object, so the sandbox
-            // refuses one, as it refuses other values GitLab ignores.
+            // object as no parameters. The contract allows an object or `null`, which
+            // generated Go and Java clients send for "no body"; the sandbox refuses the rest,
+            // as it refuses other values GitLab ignores.
             match serde_json::from_slice::<Value>(body) {
                 Ok(Value::Object(object)) => params.json = object,
+                Ok(Value::Null) => {}
                 Ok(_) => {
                     return Err(Failure::bad_request(
                         "The request body must be a JSON object",
@@ -499,6 +513,12 @@ async fn retry_job(State(app): State<App>, request: Incoming, body: Bytes) -> An
     let params = ActionParams::read(&request, &body)?;
     let inputs = params.inputs("inputs")?;
     let (project, job) = request.job(&store, caller, true)?;
+    app.check_job_action_rate_limit(
+        crate::Limit::JobRetry,
+        caller.user_id(&store).unwrap_or_default(),
+        project.id,
+        job.id,
+    )?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
@@ -538,6 +558,12 @@ async fn play_job(State(app): State<App>, request: Incoming, body: Bytes) -> Ans
     let variables = params.variables()?;
     params.inputs("job_inputs")?;
     let (project, job) = request.job(&store, caller, true)?;
+    app.check_job_action_rate_limit(
+        crate::Limit::JobPlay,
+        caller.user_id(&store).unwrap_or_default(),
+        project.id,
+        job.id,
+    )?;
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }

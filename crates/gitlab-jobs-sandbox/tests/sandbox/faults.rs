@@ -3,10 +3,10 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use gitlab_jobs_client::models::{ApiError, JobStatus};
+use gitlab_jobs_client::models::{ApiError, Job, JobStatus};
 use gitlab_jobs_client::{Auth, Client, Error, RetryPolicy};
 use gitlab_jobs_sandbox::data::projects;
-use gitlab_jobs_sandbox::{Config, Faults};
+use gitlab_jobs_sandbox::{Config, Faults, Version};
 
 use super::support::{find_job, is_build_with, root, sandbox_with};
 
@@ -26,8 +26,10 @@ async fn the_project_job_list_is_rate_limited_like_gitlab() {
         panic!("a 429")
     };
     assert_eq!(response.status(), 429);
-    // An endpoint's own limit (`check_rate_limit!`) sets none of the throttles' headers.
-    for name in ["retry-after", "ratelimit-limit", "ratelimit-reset"] {
+    // An endpoint's own limit (`check_rate_limit!`) asks for its whole interval, and sets
+    // none of the throttles' RateLimit headers.
+    assert_eq!(response.headers()["retry-after"], "60");
+    for name in ["ratelimit-limit", "ratelimit-reset", "ratelimit-resettime"] {
         assert!(!response.headers().contains_key(name), "{name}");
     }
     assert!(matches!(response.into_inner(), ApiError::RateLimited(_)));
@@ -39,6 +41,56 @@ async fn the_project_job_list_is_rate_limited_like_gitlab() {
         .send()
         .await
         .unwrap();
+}
+
+/// GitLab 19.5 limits retrying and playing a job to 3 a minute per user and job, checked
+/// before the user's permission, so that refused calls count too; earlier versions do not.
+#[tokio::test]
+async fn retry_and_play_are_rate_limited_per_job_from_19_5() {
+    for (version, limited) in [
+        (Version::new(19, 5, 0), true),
+        (Version::new(19, 4, 2), false),
+    ] {
+        let sandbox = sandbox_with(Config {
+            gitlab_version: version,
+            rate_limit_interval: Duration::from_secs(3600),
+            ..Config::default()
+        })
+        .await;
+        let gitlab = root(&sandbox);
+        let reporter = super::support::client(&sandbox, &sandbox.config().tokens.reporter);
+        let succeeded = find_job(&sandbox, projects::API, |job| {
+            job.is_build() && job.status == JobStatus::Success
+        });
+        let status = |answer: Result<gitlab_jobs_client::ResponseValue<Job>, Error<ApiError>>| {
+            match answer {
+                Ok(new) => new.status().as_u16(),
+                Err(Error::ErrorResponse(answer)) if answer.status() == 429 => {
+                    assert_eq!(answer.headers()["retry-after"], "3600");
+                    assert!(matches!(answer.into_inner(), ApiError::RateLimited(_)));
+                    429
+                }
+                Err(Error::ErrorResponse(answer)) => answer.status().as_u16(),
+                Err(other) => panic!("{other}"),
+            }
+        };
+        // A Reporter may not retry: refused (403), and counted all the same.
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(status(
+                reporter.retry_job().id(1).job_id(succeeded.id).send().await,
+            ));
+        }
+        // Another user has a count of their own.
+        statuses.push(status(
+            gitlab.retry_job().id(1).job_id(succeeded.id).send().await,
+        ));
+        let expected = match limited {
+            true => vec![403, 403, 403, 429, 201],
+            false => vec![403, 403, 403, 403, 201],
+        };
+        assert_eq!(statuses, expected, "GitLab {version}");
+    }
 }
 
 #[tokio::test]

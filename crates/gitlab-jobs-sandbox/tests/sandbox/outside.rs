@@ -68,7 +68,7 @@ async fn the_version_is_for_signed_in_callers() {
     let token = sandbox.config().tokens.reporter.clone();
     let (status, version) = get(&sandbox, "/version", Some(("private-token", &token))).await;
     assert_eq!(status, 200);
-    assert_eq!(version["version"], gitlab_jobs_sandbox::outside::VERSION);
+    assert_eq!(version["version"], "19.6.0");
     assert!(version["revision"].is_string());
     assert_eq!(get(&sandbox, "/version", None).await.0, 401);
 }
@@ -198,4 +198,58 @@ async fn the_contract_and_its_page_are_served_beside_the_api() {
         .unwrap();
     assert_eq!(page, "<!doctype html><title>reference</title>");
     std::fs::remove_file(built).unwrap();
+}
+
+/// `GET /version` answers the version the sandbox is set to, and the routes follow it: no
+/// `trigger_jobs` before 19.2, whole archived logs before Workhorse serves them (19.5 behind a
+/// flag, on by default from 19.6).
+#[tokio::test]
+async fn the_version_says_which_features_are_served() {
+    use gitlab_jobs_sandbox::{Config, FeatureFlags, Version};
+
+    for (version, trigger_jobs, ranged) in [
+        ("19.6.0", 200, 206),
+        ("19.5.0", 200, 200),
+        ("19.1.3", 404, 200),
+    ] {
+        let version: Version = version.parse().unwrap();
+        let sandbox = gitlab_jobs_sandbox::Sandbox::start(Config {
+            gitlab_version: version,
+            flags: FeatureFlags::defaults_of(version),
+            jobs_rate_limit: 0,
+            ..Config::default()
+        })
+        .await
+        .unwrap();
+        let http = gitlab_jobs_client::default_http_client().build().unwrap();
+        let get = |path: String| {
+            http.get(format!("{}{path}", sandbox.url()))
+                .header("private-token", sandbox.config().tokens.root.clone())
+                .header("range", "bytes=1-")
+                .send()
+        };
+        let said: serde_json::Value = get("/version".into()).await.unwrap().json().await.unwrap();
+        assert_eq!(said["version"], version.to_string());
+        let (pipeline, finished) = sandbox.with_store(|store| {
+            let job = store
+                .jobs
+                .values()
+                .find(|job| {
+                    job.project_id == gitlab_jobs_sandbox::data::projects::API
+                        && job.is_build()
+                        && job.status.is_terminal()
+                        && job.log.len() > 1
+                })
+                .unwrap();
+            (job.pipeline_id, job.id)
+        });
+        let listed = get(format!("/projects/1/pipelines/{pipeline}/trigger_jobs"))
+            .await
+            .unwrap();
+        assert_eq!(listed.status(), trigger_jobs, "trigger_jobs on {version}");
+        let log = get(format!("/projects/1/jobs/{finished}/trace"))
+            .await
+            .unwrap();
+        assert_eq!(log.status(), ranged, "an archived log's range on {version}");
+    }
 }

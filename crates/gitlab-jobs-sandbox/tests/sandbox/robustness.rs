@@ -264,3 +264,60 @@ async fn concurrent_actions_lose_no_job() {
     assert_eq!(after, before + 40);
     assert!(sandbox.with_store(|store| retryable.iter().all(|id| store.jobs[id].retried)));
 }
+
+/// A JSON `null` body is no body, as GitLab (Grape) reads it: generated Go and Java clients
+/// send it for an action called without one. Other bodies that are not an object are
+/// refused, as GitLab ignores them and the contract does not allow them.
+#[tokio::test]
+async fn a_null_body_is_no_body() {
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 0,
+        ..Config::default()
+    })
+    .await;
+    let http = gitlab_jobs_client::default_http_client().build().unwrap();
+    let token = sandbox.config().tokens.root.clone();
+    let job = |wanted: fn(&gitlab_jobs_sandbox::store::Job) -> bool| {
+        sandbox.with_store(|store| {
+            store
+                .jobs
+                .values()
+                .find(|job| job.project_id == projects::API && !job.archived && wanted(job))
+                .map(|job| job.id)
+                .unwrap()
+        })
+    };
+    let pending = job(|job| job.is_build() && job.status == JobStatus::Pending);
+    let failed = job(|job| job.is_build() && job.status == JobStatus::Failed && !job.retried);
+    let manual = job(|job| job.is_build() && job.status == JobStatus::Manual);
+    let post = |action: &str, id: i64, body: &'static str| {
+        http.post(format!("{}/projects/1/jobs/{id}/{action}", sandbox.url()))
+            .header("private-token", token.clone())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    for (action, id, created) in [
+        ("cancel", pending, 201),
+        ("retry", failed, 201),
+        ("play", manual, 200),
+    ] {
+        let response = post(action, id, "null").await.unwrap();
+        assert_eq!(response.status(), created, "{action} with null");
+        // Again, now that the job has moved on: whatever GitLab says of that, not of the body.
+        let response = post(action, id, " null\n").await.unwrap();
+        assert!(
+            !response.text().await.unwrap().contains("JSON object"),
+            "{action} with null and spaces"
+        );
+        for other in ["[]", "\"force\"", "1", "true"] {
+            let response = post(action, id, other).await.unwrap();
+            assert_eq!(response.status(), 400, "{action} with {other}");
+            assert_eq!(
+                response.text().await.unwrap(),
+                r#"{"message":"400 Bad request - The request body must be a JSON object"}"#,
+                "{action} with {other}"
+            );
+        }
+    }
+}

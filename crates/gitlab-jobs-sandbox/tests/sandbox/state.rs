@@ -3,9 +3,12 @@
 use gitlab_jobs_client::models::{
     CancelJobRequest, JobOrBridge, JobStatus, JobVariableAttributes, PlayJobRequest,
 };
+use gitlab_jobs_sandbox::Config;
 use gitlab_jobs_sandbox::data::{projects, users};
 
-use super::support::{client, find_job, is_build_with, message, refused, root, sandbox};
+use super::support::{
+    client, find_job, is_build_with, message, refused, root, sandbox, sandbox_with,
+};
 
 #[tokio::test]
 async fn cancel_stops_active_jobs_and_leaves_others_alone() {
@@ -123,7 +126,14 @@ async fn retry_creates_a_new_job_and_hides_the_old_one() {
 /// one job arrive at once, one makes a new job and the others are refused.
 #[tokio::test]
 async fn a_job_is_retried_once_however_many_ask_at_once() {
-    let sandbox = sandbox().await;
+    // Without GitLab 19.5's limit of 3 retries a minute per user and job, which would answer
+    // most of these 429 before the state machine sees them (see the faults' tests).
+    let sandbox = sandbox_with(Config {
+        jobs_rate_limit: 0,
+        job_action_rate_limits: false,
+        ..Config::default()
+    })
+    .await;
     let failed = find_job(&sandbox, projects::API, |job| {
         is_build_with(JobStatus::Failed)(job) && !job.retried
     });

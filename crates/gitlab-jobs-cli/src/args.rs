@@ -76,10 +76,36 @@ pub struct Global {
     #[arg(short, long, value_enum, default_value_t = Output::Table, global = true)]
     pub output: Output,
 
-    /// Say on stderr which GitLab, credentials and project are used, and which job a name
-    /// resolved to (never the token itself)
+    /// Say on stderr which GitLab, credentials and project are used, which job a name
+    /// resolved to, and each retry (never the token itself)
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Give up on a request when GitLab has not answered, or has stopped sending its answer,
+    /// for this long
+    #[arg(
+        long,
+        env = "GITLAB_REQUEST_TIMEOUT",
+        hide_env_values = true,
+        value_parser = duration,
+        default_value = "30s",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub request_timeout: Duration,
+
+    /// Give up on a call to GitLab after this long, its retries and waits for GitLab's rate
+    /// limits included (a log being printed goes on as long as it keeps coming)
+    #[arg(
+        long,
+        env = "GITLAB_CALL_TIMEOUT",
+        hide_env_values = true,
+        value_parser = duration,
+        default_value = "3m",
+        global = true,
+        value_name = "DURATION"
+    )]
+    pub call_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

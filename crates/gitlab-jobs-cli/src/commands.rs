@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{
-    CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobVariableAttributes,
+    CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus, JobVariableAttributes,
     PlayJobRequest, ProjectId,
 };
 use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client, has_stopped};
@@ -18,6 +18,7 @@ use crate::lookup;
 use crate::output::{Facts, Printer, Progress, color_stdout, duration};
 
 /// What every command works with.
+#[derive(Clone)]
 pub struct Context {
     pub client: Client,
     pub project: ProjectId,
@@ -234,17 +235,18 @@ async fn log(
 ) -> Result<u8, Failure> {
     let id = context.job_id(job).await?;
     let mut out = tokio::io::stdout();
+    // A log is printed as long as it keeps coming: --request-timeout bounds its pauses, and
+    // --call-timeout, meant for calls that answer at once, does not cut it off.
+    let client = without_call_limit(&context.client);
     let outcome = if follow {
-        context
-            .client
+        client
             .follow_log(context.project.clone(), id)
             .poll_interval(polling.interval)
             .write_to(&mut out)
             .await
             .map(drop)
     } else {
-        context
-            .client
+        client
             .write_log(context.project.clone(), id, &mut out)
             .await
             .map(drop)
@@ -263,32 +265,41 @@ async fn wait(
     timeout: Option<Duration>,
     polling: Polling,
 ) -> Result<u8, Failure> {
-    let found = context.job(job).await?;
-    let id = found.id;
+    // --timeout bounds the whole wait, the job's lookup and every call included: each ends by
+    // then, whatever GitLab does.
     let started = Instant::now();
-    let job = if follow {
-        let mut follower = context
-            .client
-            .follow_log(context.project.clone(), id)
-            .poll_interval(polling.interval);
-        if let Some(timeout) = timeout {
-            follower = follower.timeout(timeout);
-        }
-        let mut out = tokio::io::stdout();
-        match follower.write_to(&mut out).await {
-            Ok(job) => job,
-            Err(err) if is_timeout(&err) => {
-                return Err(timed_out(id, timeout.unwrap_or_default()));
-            }
-            // Nobody reads the log any more; the wait goes on without it.
-            Err(err) if is_closed_stdout(&err) => {
-                poll_until_stopped(context, found, timeout, polling, started).await?
-            }
-            Err(err) => return Err(Failure::call(&format!("job {id}"), err)),
-        }
-    } else {
-        poll_until_stopped(context, found, timeout, polling, started).await?
+    let deadline = timeout.and_then(|timeout| started.checked_add(timeout));
+    let context = &match deadline {
+        Some(deadline) => Context {
+            client: without_call_limit(&context.client).with_deadline(deadline),
+            ..context.clone()
+        },
+        None => context.clone(),
     };
+    let outcome = waited(context, job, follow, deadline, polling).await;
+    let job = match (outcome, timeout) {
+        (Ok(job), _) => job,
+        (Err(Waited::Out(id, status)), Some(timeout)) => {
+            return Err(timed_out(&id, timeout, status));
+        }
+        // A call gave up by the deadline: the wait's timeout passed first.
+        (Err(Waited::Failed(failure)), Some(timeout)) if failure.code == exit::TIMED_OUT => {
+            return Err(Failure {
+                message: format!(
+                    "gave up waiting after {}: {}",
+                    humantime::format_duration(timeout),
+                    failure.message
+                ),
+                code: exit::TIMED_OUT,
+                ..failure
+            });
+        }
+        (Err(Waited::Failed(failure)), _) => return Err(failure),
+        (Err(Waited::Out(id, _)), None) => {
+            return Err(Failure::error(format!("job {id} could not be waited for")));
+        }
+    };
+    let id = job.id;
     let outcome = format!(
         "job {id} ({}) {}{}",
         crate::output::clean(&job.name),
@@ -315,39 +326,102 @@ async fn wait(
     Ok(exit::for_stopped(&job))
 }
 
-/// Polls the job until it stops, or `timeout` has passed since `started`.
+/// How a wait ended without its job stopping.
+enum Waited {
+    /// Its deadline came first: the job, and its status when it was last read.
+    Out(String, Option<JobStatus>),
+    /// Something else went wrong, a call that gave up included.
+    Failed(Failure),
+}
+
+impl From<Failure> for Waited {
+    fn from(failure: Failure) -> Self {
+        Waited::Failed(failure)
+    }
+}
+
+/// Waits for the job `job` names to stop, following its log with `follow`, until `deadline`.
+async fn waited(
+    context: &Context,
+    job: &JobArgs,
+    follow: bool,
+    deadline: Option<Instant>,
+    polling: Polling,
+) -> Result<Job, Waited> {
+    let found = context.job(job).await?;
+    let id = found.id;
+    if !follow {
+        return poll_until_stopped(context, found, deadline, polling).await;
+    }
+    let mut follower = context
+        .client
+        .follow_log(context.project.clone(), id)
+        .poll_interval(polling.interval);
+    if let Some(deadline) = deadline {
+        follower = follower.timeout(deadline.saturating_duration_since(Instant::now()));
+    }
+    let mut out = tokio::io::stdout();
+    match follower.write_to(&mut out).await {
+        Ok(job) => Ok(job),
+        Err(err) if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
+            let status = match err.kind() {
+                CallErrorKind::TimedOut { job_status, .. } => job_status.clone(),
+                _ => None,
+            };
+            Err(Waited::Out(id.to_string(), status))
+        }
+        // Nobody reads the log any more; the wait goes on without it.
+        Err(err) if is_closed_stdout(&err) => {
+            poll_until_stopped(context, found, deadline, polling).await
+        }
+        Err(err) => Err(Failure::call(&format!("job {id}"), err).into()),
+    }
+}
+
+/// Polls the job until it stops, or `deadline` passes; a read that could not end by the
+/// deadline is not started.
 async fn poll_until_stopped(
     context: &Context,
     found: lookup::Found,
-    timeout: Option<Duration>,
+    deadline: Option<Instant>,
     polling: Polling,
-    started: Instant,
-) -> Result<Job, Failure> {
-    let deadline = timeout.map(|timeout| started + timeout);
+) -> Result<Job, Waited> {
     loop {
         let job = read(context, found).await?;
         if has_stopped(&job) {
             return Ok(job);
         }
         let pause = match deadline {
-            Some(deadline) if Instant::now() >= deadline => {
-                return Err(timed_out(found.id, timeout.unwrap_or_default()));
-            }
-            Some(deadline) => polling.interval.min(deadline - Instant::now()),
+            Some(deadline) => polling
+                .interval
+                .min(deadline.saturating_duration_since(Instant::now())),
             None => polling.interval,
         };
         tokio::time::sleep(pause).await;
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            return Err(Waited::Out(found.id.to_string(), Some(job.status)));
+        }
     }
 }
 
-fn timed_out(id: i64, timeout: Duration) -> Failure {
+fn timed_out(id: &str, timeout: Duration, status: Option<JobStatus>) -> Failure {
+    let was = status
+        .map(|status| format!(" (it was {})", crate::output::clean(status.as_str())))
+        .unwrap_or_default();
     Failure {
         code: exit::TIMED_OUT,
         ..Failure::error(format!(
-            "job {id} had not stopped within {}",
+            "job {id} had not stopped within {}{was}",
             humantime::format_duration(timeout)
         ))
     }
+}
+
+/// `client` without a whole-call time limit, for calls that last as long as a log does.
+fn without_call_limit(client: &Client) -> Client {
+    let mut timeouts = client.timeouts();
+    timeouts.call = None;
+    client.clone().with_timeouts(timeouts)
 }
 
 /// A call on job `id`, whose failure names the job.
@@ -370,10 +444,6 @@ fn input_value(text: &str) -> JobInputValue {
         Ok(serde_json::Value::String(text)) => JobInputValue::String(text),
         _ => JobInputValue::String(text.to_owned()),
     }
-}
-
-fn is_timeout(err: &CallError) -> bool {
-    matches!(err.kind(), CallErrorKind::TimedOut { .. })
 }
 
 fn is_closed_stdout(err: &CallError) -> bool {

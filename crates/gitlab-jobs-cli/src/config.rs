@@ -1,7 +1,9 @@
 //! Which GitLab, which credentials and which project: from the options, then the environment.
 
+use std::time::Duration;
+
 use gitlab_jobs_client::models::ProjectId;
-use gitlab_jobs_client::{Auth, Client};
+use gitlab_jobs_client::{Auth, Client, Timeouts};
 
 use crate::args::Global;
 
@@ -13,6 +15,7 @@ pub struct Config {
     pub auth: Auth,
     pub auth_from: Option<&'static str>,
     pub project: ProjectId,
+    pub timeouts: Timeouts,
 }
 
 /// The variable GitLab puts a CI job's token in.
@@ -68,11 +71,18 @@ impl Config {
             auth,
             auth_from,
             project: ProjectId::from(project),
+            timeouts: timeouts(global.request_timeout, global.call_timeout),
         })
     }
 
-    pub fn client(&self) -> Result<Client, String> {
-        Client::with_auth(&self.api_url, self.auth.clone()).map_err(|err| err.to_string())
+    /// The client the commands use, which tells `on_retry` of each wait before a retry.
+    pub fn client(
+        &self,
+        on_retry: impl Fn(&gitlab_jobs_client::RetryWait) + Send + Sync + 'static,
+    ) -> Result<Client, String> {
+        Client::with_auth(&self.api_url, self.auth.clone())
+            .map(|client| client.with_timeouts(self.timeouts).on_retry(on_retry))
+            .map_err(|err| err.to_string())
     }
 
     /// Whether the credentials are CI_JOB_TOKEN, which GitLab accepts on few operations.
@@ -92,6 +102,16 @@ impl Config {
             None => false,
         };
         self.auth_from.is_some() && url.scheme() == "http" && !loopback
+    }
+}
+
+/// The client's time limits for a person at a terminal: a request that gets no answer, or
+/// whose answer stops, fails after `request`, and a call with its retries after `call`.
+pub fn timeouts(request: Duration, call: Duration) -> Timeouts {
+    Timeouts {
+        answer: request,
+        idle: request,
+        call: Some(call),
     }
 }
 
@@ -119,6 +139,8 @@ mod tests {
             project: project.map(Into::into),
             output: crate::args::Output::Table,
             verbose: false,
+            request_timeout: Duration::from_secs(30),
+            call_timeout: Duration::from_secs(180),
         }
     }
 

@@ -35,7 +35,8 @@ impl Failure {
     }
 
     /// A failed call, after `context` (`job 42`): the operation, the status and GitLab's
-    /// message, as [`CallError`] says them, which never holds a token.
+    /// message, as [`CallError`] says them, which never holds a token. A call that ran out of
+    /// time exits with [`exit::TIMED_OUT`].
     pub fn call(context: &str, err: CallError) -> Self {
         let code = match err.kind() {
             gitlab_jobs_client::CallErrorKind::TimedOut { .. } => exit::TIMED_OUT,

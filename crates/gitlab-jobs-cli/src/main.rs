@@ -33,7 +33,8 @@ fn main() -> ExitCode {
         Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
     };
     // The client refuses a URL with credentials in it, before the URL is shown anywhere.
-    let client = match config.client() {
+    let verbose = cli.global.verbose;
+    let client = match config.client(move |wait| output::say_retry(wait, verbose)) {
         Ok(client) => client,
         Err(message) => usage_error(ErrorKind::ValueValidation, &message),
     };

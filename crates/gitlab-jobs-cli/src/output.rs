@@ -320,6 +320,39 @@ pub fn color_stdout() -> bool {
         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
 }
 
+/// Says on stderr that a call waits before trying again: on a terminal whenever GitLab's rate
+/// limit asked for the wait, which would otherwise look like a hang, and with `--verbose` for
+/// every retry. On a terminal it first clears a progress line.
+pub fn say_retry(wait: &gitlab_jobs_client::RetryWait, verbose: bool) {
+    let throttled = wait.status.is_some_and(|status| status.as_u16() == 429);
+    let terminal = io::stderr().is_terminal();
+    if !(verbose || throttled && terminal) {
+        return;
+    }
+    let why = match wait.status {
+        Some(status) if status.as_u16() == 429 => "GitLab's rate limit (429)".to_owned(),
+        Some(status) => status.to_string(),
+        None => "no answer".to_owned(),
+    };
+    let again = format!(
+        "gitlab-jobs: {why}: trying {} again in {}",
+        wait.operation,
+        rounded(wait.wait)
+    );
+    let clear = if terminal { "\r\x1b[2K" } else { "" };
+    let _ = writeln!(io::stderr(), "{clear}{again}");
+}
+
+/// A wait as a person reads it: whole seconds from a second on, else milliseconds.
+fn rounded(wait: Duration) -> String {
+    if wait >= Duration::from_secs(1) {
+        let seconds = Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_millis() >= 500));
+        humantime::format_duration(seconds).to_string()
+    } else {
+        format!("{}ms", wait.as_millis())
+    }
+}
+
 /// A count of jobs listed so far, redrawn in place on stderr, for listings long enough to
 /// wonder about, and only when stderr is a terminal.
 pub struct Progress {

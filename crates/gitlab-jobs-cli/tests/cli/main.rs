@@ -7,8 +7,15 @@ use gitlab_jobs_client::models::{Job, JobStatus};
 use gitlab_jobs_sandbox::{Config, GrowLogs, Sandbox, data, store};
 use tokio::io::AsyncBufReadExt;
 
+#[allow(dead_code)]
+#[path = "../../../gitlab-jobs-client/tests/client/hostile.rs"]
+mod hostile;
+#[allow(dead_code)]
+#[path = "../../../gitlab-jobs-client/tests/client/hostile_logs.rs"]
+mod hostile_logs;
 #[cfg(unix)]
 mod terminal;
+mod unreliable;
 
 /// What a run printed and how it ended.
 #[derive(Debug)]

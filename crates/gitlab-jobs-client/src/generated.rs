@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.1.0
+/// Version: 1.2.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.1.0"
+        "1.2.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -436,11 +436,14 @@ impl Client {
     ///
     /// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
     /// body when there is none. A running job's log grows between requests, and comes whole.
-    /// A finished job's log is archived, and since GitLab 19.4 served with HTTP range requests:
-    /// `Range: bytes=<n>-` reads only what follows the first `n` bytes (206), so a reader that
-    /// follows a log asks for what it does not have and, answered 200, skips it. Some
-    /// installations answer with a redirect to object storage: follow it without sending the
-    /// token along.
+    /// A finished job's log is archived; where Workhorse serves archived logs (GitLab 19.5
+    /// with the feature flag `ci_job_trace_api_archived_log_via_workhorse`, on GitLab.com and
+    /// by default in later versions) it honours HTTP range requests: `Range: bytes=<n>-` reads
+    /// only what follows the first `n` bytes (206). Elsewhere GitLab ignores `Range` and
+    /// answers 200 with the whole log, which is always a valid answer to a range request: a
+    /// reader that follows a log asks for what it does not have and, answered 200, skips it.
+    /// Some installations answer with a redirect to object storage: follow it without sending
+    /// the token along.
     ///
     /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/trace`
     ///
@@ -453,11 +456,15 @@ impl Client {
     /// - `byte_offset`: The first byte to return, from 0; where the feature flag is off, GitLab ignores it and
     /// answers the whole log. Since GitLab 19.5.
     /// - `if_none_match`: The `ETag` of a finished job's archived log read before: 304 without a body while the
-    /// log is unchanged. Since GitLab 19.4.
+    /// log is unchanged, where Workhorse serves archived logs (see `Range`); ignored
+    /// elsewhere. Since GitLab 19.5.
     /// - `range`: One byte range of the log: `bytes=<first>-`, `bytes=<first>-<last>` or
-    /// `bytes=-<length>` for the last bytes. A finished job's archived log honours it (206
-    /// with `Content-Range`; 416 past the end); a running job's live log, and any log on older
-    /// GitLab, comes whole (200), so a reader skips what it already has. Since GitLab 19.4.
+    /// `bytes=-<length>` for the last bytes. Where Workhorse serves a finished job's archived
+    /// log (GitLab 19.5 with the feature flag `ci_job_trace_api_archived_log_via_workhorse`,
+    /// which GitLab.com and later versions have on), it is honoured: 206 with
+    /// `Content-Range`, 416 past the end. Anywhere else (a running job's live log, older
+    /// versions, the flag off) the log comes whole (200), a valid answer to any range
+    /// request, so a reader skips what it already has. Since GitLab 19.5.
     /// ```ignore
     /// let response = client.get_job_log()
     ///     .id(id)
@@ -483,7 +490,7 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
-    /// - `body`: Optional; `{}` or no body cancels normally.
+    /// - `body`: Optional; `{}`, `null` or no body cancels normally: GitLab reads a body that is not an object as no parameters.
     /// ```ignore
     /// let response = client.cancel_job()
     ///     .id(id)
@@ -508,7 +515,7 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
-    /// - `body`: Optional; `{}` or no body retries the job as it ran.
+    /// - `body`: Optional; `{}`, `null` or no body retries the job as it ran: GitLab reads a body that is not an object as no parameters.
     /// ```ignore
     /// let response = client.retry_job()
     ///     .id(id)
@@ -554,7 +561,7 @@ impl Client {
     /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
     /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
     /// - `job_id`: ID of the job.
-    /// - `body`: Optional; `{}` or no body plays the job without extra variables or inputs.
+    /// - `body`: Optional; `{}`, `null` or no body plays the job without extra variables or inputs: GitLab reads a body that is not an object as no parameters.
     /// ```ignore
     /// let response = client.play_job()
     ///     .id(id)

@@ -268,7 +268,7 @@ fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
 /// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
 /// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
 /// and `cargo xtask compat` checks that a change raised the right part.
-pub const CONTRACT_VERSION: &str = "1.1.0";
+pub const CONTRACT_VERSION: &str = "1.2.0";
 
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
@@ -406,7 +406,9 @@ pub const TOO_MANY_REQUESTS: &str = "TooManyRequests";
 /// - 429 from the instance's throttles (Rack::Attack: `throttle_authenticated_api` and the
 ///   like, configured in the Admin area), in plain text with `RateLimit-*` and `Retry-After`
 ///   headers (`Gitlab::RackAttack.throttled_response_headers`), beside the JSON body of an
-///   endpoint's own limit;
+///   endpoint's own limit, which `API::Helpers::RateLimiter#check_rate_limit!` sends with
+///   `Retry-After: <interval>` (`too_many_requests!`, merge request 206603; before it, no
+///   header), as do the retry and play limits of merge request 256678 (19.5);
 /// - 400 from the middleware in front of the API: `Gitlab::Middleware::JsonValidation`
 ///   answers `{"error": "Invalid JSON format"}` (or another limit's message) for a JSON body it
 ///   cannot read, on any route, and `Gitlab::Middleware::HandleMalformedStrings` answers `Bad
@@ -484,12 +486,19 @@ fn too_many_requests() -> Response {
             "Too many requests: wait, then try again. The instance's throttles, which an \
              administrator sets for all routes, answer in plain text (`Retry later` by \
              default) with the `RateLimit-*` and `Retry-After` headers. An endpoint's own \
-             limit (the project job list's, and retrying or running jobs of a project) \
-             answers with a JSON body and without those headers.",
+             limit (the project job list's; since GitLab 19.5 retrying or running a job, 3 \
+             times a minute per user and job, and per user and project) answers with a JSON \
+             body and `Retry-After` alone, or, on older versions, with no header at all: then \
+             wait until the minute of GitLab's clock (its `Date`) is over, as these limits \
+             count requests per minute of that clock.",
         )
         .header(
             "Retry-After",
-            header(Type::Integer, "Seconds until the throttle's period ends; throttles only."),
+            header(
+                Type::Integer,
+                "Seconds to wait: until the throttle's period ends, or, on an endpoint's own \
+                 limit, the limit's whole interval (60), which may end sooner.",
+            ),
         )
         .header(
             "RateLimit-Name",

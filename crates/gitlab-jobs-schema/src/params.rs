@@ -69,20 +69,27 @@ pub struct PipelineJobsFilter {
 }
 
 /// The request headers of a ranged or conditional log read (RFC 9110).
-// Evidence: GitLab merge requests 255994 (archived logs through Workhorse, behind
-// `ci_job_trace_api_archived_log_via_workhorse`) and 258487 (on by default, `Range: bytes=0-99`
-// answered 206), on GitLab.com since September 2026.
+// Evidence: GitLab merge request 255994 has Workhorse serve archived logs behind the flag
+// `ci_job_trace_api_archived_log_via_workhorse`, milestone 19.5, off by default; 258487 turns
+// it on by default (`Range: bytes=0-99` answered 206), most likely in 19.6 (not confirmed);
+// on GitLab.com since 2026-09-22. No 206 was found in 19.4: the Rails path that serves every
+// log without the flag ignores `Range` and answers 200 with the whole log, which RFC 9110
+// (section 14.2) allows as the answer to any range request.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct LogReadHeaders {
     /// One byte range of the log: `bytes=<first>-`, `bytes=<first>-<last>` or
-    /// `bytes=-<length>` for the last bytes. A finished job's archived log honours it (206
-    /// with `Content-Range`; 416 past the end); a running job's live log, and any log on older
-    /// GitLab, comes whole (200), so a reader skips what it already has. Since GitLab 19.4.
+    /// `bytes=-<length>` for the last bytes. Where Workhorse serves a finished job's archived
+    /// log (GitLab 19.5 with the feature flag `ci_job_trace_api_archived_log_via_workhorse`,
+    /// which GitLab.com and later versions have on), it is honoured: 206 with
+    /// `Content-Range`, 416 past the end. Anywhere else (a running job's live log, older
+    /// versions, the flag off) the log comes whole (200), a valid answer to any range
+    /// request, so a reader skips what it already has. Since GitLab 19.5.
     #[param(rename = "Range", example = "bytes=1024-", nullable = false)]
     pub range: Option<String>,
     /// The `ETag` of a finished job's archived log read before: 304 without a body while the
-    /// log is unchanged. Since GitLab 19.4.
+    /// log is unchanged, where Workhorse serves archived logs (see `Range`); ignored
+    /// elsewhere. Since GitLab 19.5.
     #[param(rename = "If-None-Match", nullable = false)]
     pub if_none_match: Option<String>,
 }

@@ -257,16 +257,21 @@ job_operation! {
     fn get_job;
 }
 
+// The ranged answers (206, 304, 416 and their headers): see the evidence beside
+// `LogReadHeaders` in params.rs.
 job_operation! {
     /// Get a job's log
     ///
     /// Returns the job's log (its trace) as plain text, as far as it has been written; an empty
     /// body when there is none. A running job's log grows between requests, and comes whole.
-    /// A finished job's log is archived, and since GitLab 19.4 served with HTTP range requests:
-    /// `Range: bytes=<n>-` reads only what follows the first `n` bytes (206), so a reader that
-    /// follows a log asks for what it does not have and, answered 200, skips it. Some
-    /// installations answer with a redirect to object storage: follow it without sending the
-    /// token along.
+    /// A finished job's log is archived; where Workhorse serves archived logs (GitLab 19.5
+    /// with the feature flag `ci_job_trace_api_archived_log_via_workhorse`, on GitLab.com and
+    /// by default in later versions) it honours HTTP range requests: `Range: bytes=<n>-` reads
+    /// only what follows the first `n` bytes (206). Elsewhere GitLab ignores `Range` and
+    /// answers 200 with the whole log, which is always a valid answer to a range request: a
+    /// reader that follows a log asks for what it does not have and, answered 200, skips it.
+    /// Some installations answer with a redirect to object storage: follow it without sending
+    /// the token along.
     get "/projects/{id}/jobs/{job_id}/trace",
     params(LogReadHeaders, LogWindow),
     responses(
@@ -274,12 +279,12 @@ job_operation! {
             body = String, content_type = "text/plain",
             headers(
                 ("Content-Disposition" = String, description = "`infile; filename=\"<job_id>.log\"`."),
-                ("Accept-Ranges" = String, description = "`bytes` where the log is archived and `Range` is honoured; absent on a live log. Since GitLab 19.4."),
-                ("ETag" = String, description = "The archived log's entity tag, for `If-None-Match`; absent on a live log. Since GitLab 19.4."),
-                ("Last-Modified" = String, description = "When the archived log was written; absent on a live log. Since GitLab 19.4."),
+                ("Accept-Ranges" = String, description = "`bytes` where the log is archived and `Range` is honoured; absent on a live log and where Rails serves the log. Since GitLab 19.5."),
+                ("ETag" = String, description = "The archived log's entity tag, for `If-None-Match`; absent on a live log and where Rails serves the log. Since GitLab 19.5."),
+                ("Last-Modified" = String, description = "When the archived log was written; absent on a live log and where Rails serves the log. Since GitLab 19.5."),
             ),
             example = json!("Running with gitlab-runner 16.11.1 (535ced5f)\n  on docker-auto-scale s_89e5e995\n$ bundle exec rubocop\nJob succeeded\n")),
-        (status = 206, description = "The part of an archived log that `Range` asked for. Since GitLab 19.4.",
+        (status = 206, description = "The part of an archived log that `Range` asked for, where Workhorse serves it. Since GitLab 19.5.",
             body = String, content_type = "text/plain",
             headers(
                 ("Content-Range" = String, description = "`bytes <first>-<last>/<length>`: where the part sits in the log, and the log's whole length."),
@@ -289,13 +294,13 @@ job_operation! {
                 ("Last-Modified" = String, description = "When the archived log was written."),
             ),
             example = json!("Job succeeded\n")),
-        (status = 304, description = "The archived log still has the `ETag` that `If-None-Match` named; no body. Since GitLab 19.4.",
+        (status = 304, description = "The archived log still has the `ETag` that `If-None-Match` named; no body. Since GitLab 19.5.",
             headers(("ETag" = String, description = "The archived log's entity tag."))),
         (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number.",
             body = ApiError, example = json!({"error": "job_id is invalid"})),
         (status = 403, description = "The user may not read the log, such as a guest when debug logging is on.",
             body = ApiError, example = json!({"message": "403 Forbidden"})),
-        (status = 416, description = "`Range` starts past the end of an archived log; `Content-Range` gives the log's length, so a follower knows it has everything. Since GitLab 19.4.",
+        (status = 416, description = "`Range` starts past the end of an archived log; `Content-Range` gives the log's length, so a follower knows it has everything. Since GitLab 19.5.",
             body = String, content_type = "text/plain",
             headers(("Content-Range" = String, description = "`bytes */<length>`.")),
             example = json!("invalid range: failed to overlap\n")),
@@ -309,7 +314,7 @@ job_operation! {
     /// Cancels a job and returns it. A job that cannot be canceled (it already finished, say) is
     /// not an error: it comes back unchanged. A job in `canceling` stops at once with `force`.
     post "/projects/{id}/jobs/{job_id}/cancel",
-    request_body(content = CancelJobRequest, description = "Optional; `{}` or no body cancels normally."),
+    request_body(content = CancelJobRequest, description = "Optional; `{}`, `null` or no body cancels normally: GitLab reads a body that is not an object as no parameters."),
     responses(
         (status = 201, description = "The job, canceled or, if it could not be, unchanged.",
             body = Job, example = json!(crate::examples::cancel_job())),
@@ -329,7 +334,7 @@ job_operation! {
     /// then renders the new trigger job as a job, without `runner_manager`. GitLab limits how often
     /// a user may retry jobs of one project (a 429 with a JSON body).
     post "/projects/{id}/jobs/{job_id}/retry",
-    request_body(content = RetryJobRequest, description = "Optional; `{}` or no body retries the job as it ran.",
+    request_body(content = RetryJobRequest, description = "Optional; `{}`, `null` or no body retries the job as it ran: GitLab reads a body that is not an object as no parameters.",
         example = json!(crate::examples::retry_job_request())),
     responses(
         (status = 201, description = "The new job.", body = Job, example = json!(crate::examples::retry_job())),
@@ -367,7 +372,7 @@ job_operation! {
     /// manual job is one. GitLab limits how often a user may run jobs of one project (a 429 with a
     /// JSON body).
     post "/projects/{id}/jobs/{job_id}/play",
-    request_body(content = PlayJobRequest, description = "Optional; `{}` or no body plays the job without extra variables or inputs.",
+    request_body(content = PlayJobRequest, description = "Optional; `{}`, `null` or no body plays the job without extra variables or inputs: GitLab reads a body that is not an object as no parameters.",
         example = json!(crate::examples::play_job_request())),
     responses(
         (status = 200, description = "The started job, or trigger job.",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every key is optional: an empty body (`{}`) plays the job with the variables it already has.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(
     feature = "json-schema",
     derive(schemars::JsonSchema),
@@ -185,6 +186,7 @@ impl JobVariableAttributes {
 ///
 /// Every key is optional: an empty body (`{}`) retries the job as it ran.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(
     feature = "json-schema",
     derive(schemars::JsonSchema),
@@ -211,6 +213,7 @@ pub struct RetryJobRequest {
 ///
 /// Every key is optional: an empty body (`{}`) asks for a normal cancellation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(
     feature = "json-schema",
     derive(schemars::JsonSchema),
@@ -222,6 +225,36 @@ pub struct CancelJobRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
+
+/// GitLab (Grape) reads an action's body that is not an object as no parameters: these bodies
+/// read `null` as the empty body, as their schemas say, and are written as derived.
+macro_rules! null_is_empty {
+    ($($body:ident),+) => {$(
+        impl Serialize for $body {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                // The derived (`remote = "Self"`) serialization.
+                $body::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $body {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Given($body);
+                impl<'de> Deserialize<'de> for Given {
+                    fn deserialize<D: serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> Result<Self, D::Error> {
+                        $body::deserialize(deserializer).map(Given)
+                    }
+                }
+                Option::<Given>::deserialize(deserializer)
+                    .map(|given| given.map_or_else($body::default, |given| given.0))
+            }
+        }
+    )+};
+}
+
+null_is_empty!(PlayJobRequest, RetryJobRequest, CancelJobRequest);
 
 #[cfg(test)]
 mod tests {
@@ -246,6 +279,32 @@ mod tests {
         assert_eq!(play, PlayJobRequest::default());
         let cancel: CancelJobRequest = serde_json::from_str(r#"{"force":null}"#).unwrap();
         assert_eq!(cancel, CancelJobRequest::default());
+    }
+
+    /// A body of `null` is no body, as GitLab reads it; any other value that is not an object
+    /// is still refused.
+    #[test]
+    fn a_null_body_is_the_empty_body() {
+        assert_eq!(
+            serde_json::from_str::<PlayJobRequest>("null").unwrap(),
+            PlayJobRequest::default()
+        );
+        assert_eq!(
+            serde_json::from_str::<RetryJobRequest>(" null ").unwrap(),
+            RetryJobRequest::default()
+        );
+        assert_eq!(
+            serde_json::from_str::<CancelJobRequest>("null").unwrap(),
+            CancelJobRequest::default()
+        );
+        let cancel: CancelJobRequest = serde_json::from_str(r#"{"force":true}"#).unwrap();
+        assert_eq!(cancel.force, Some(true));
+        for other in ["1", "\"force\"", "true"] {
+            assert!(
+                serde_json::from_str::<CancelJobRequest>(other).is_err(),
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -98,3 +98,38 @@ async fn a_terminal_gets_colors_and_progress_and_a_pipe_gets_neither() {
         piped.stderr
     );
 }
+
+/// A person at a terminal is told when a listing waits for GitLab's rate limit, which would
+/// otherwise look like a hang; a pipe without `--verbose` is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_is_told_of_a_rate_limit_wait() {
+    let sandbox = Sandbox::start(Config {
+        jobs: 600,
+        jobs_rate_limit: 3,
+        rate_limit_interval: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let env = [
+        ("GITLAB_URL", sandbox.url()),
+        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
+        ("TERM", "xterm-256color"),
+    ];
+    let args = ["-p", "1", "list", "-o", "ndjson"];
+    let (screen, code) = on_a_terminal(&env, &args).await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains(
+            "gitlab-jobs: GitLab's rate limit (429): trying list_project_jobs again in 1s"
+        ),
+        "a notice of the wait:\n{screen:?}"
+    );
+    let piped = super::run_with(&env, &args).await;
+    assert_eq!(piped.code, 0, "{piped:?}");
+    assert!(
+        piped.stderr.is_empty(),
+        "nothing in a pipe: {:?}",
+        piped.stderr
+    );
+}

@@ -4,7 +4,7 @@ Every check runs the library's usual code: no `lazy=True`, and the `gitlab` CLI 
 `--skip-login`. Any warning python-gitlab raises (such as a base URL that differs from the
 one the server answers with) fails the run.
 
-Usage: python_gitlab.py <api url> <job token> <jobs in acme/platform/api>
+Usage: python_gitlab.py <api url> <job token> <jobs in acme/platform/api> <the sandbox's GitLab version>
 """
 
 import json
@@ -18,7 +18,7 @@ from gitlab import exceptions
 
 warnings.simplefilter("error")
 
-API_URL, JOB_TOKEN, JOBS = sys.argv[1], sys.argv[2], int(sys.argv[3])
+API_URL, JOB_TOKEN, JOBS, VERSION = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 URL = API_URL.removesuffix("/api/v4")
 ROOT, REPORTER, READ_API = "glpat-sandbox-root", "glpat-sandbox-reporter", "glpat-sandbox-read-api"
 checks = 0
@@ -48,7 +48,7 @@ gl = gitlab.Gitlab(URL, private_token=ROOT)
 gl.auth()
 check(gl.user.username == "root", "gl.auth() reads the token's user")
 version, revision = gl.version()
-check(version.startswith("18.") and revision != "unknown", f"gl.version() is {version}")
+check(version == VERSION and revision != "unknown", f"gl.version() is {version}, the sandbox's")
 
 project = gl.projects.get("acme/platform/api")
 check(project.id == 1, "gl.projects.get(path) finds the project by its path")

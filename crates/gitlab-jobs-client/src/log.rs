@@ -77,7 +77,10 @@ impl Client {
             let mut request = self.get_job_log().id(project.clone()).job_id(job_id);
             if at > 0 || bounded {
                 request = request.range(match bounded {
-                    true => format!("bytes={at}-{}", at + LONGEST_UNFRAMED_PART - 1),
+                    true => format!(
+                        "bytes={at}-{}",
+                        at.saturating_add(LONGEST_UNFRAMED_PART - 1)
+                    ),
                     false => format!("bytes={at}-"),
                 });
             }
@@ -96,7 +99,7 @@ impl Client {
                 Err(crate::Error::UnexpectedResponse(answer))
                     if answer.status() == StatusCode::NOT_MODIFIED =>
                 {
-                    return Err(fail(Problem::invalid(
+                    return Err(fail(invalid(
                         "a 304 Not Modified, though no If-None-Match was sent",
                     )));
                 }
@@ -113,7 +116,7 @@ impl Client {
             let mut body = Body::new(at, &head);
             if body.too_long_to_hold() {
                 if bounded {
-                    return Err(fail(Problem::invalid(format!(
+                    return Err(fail(invalid(format!(
                         "asked for at most {LONGEST_UNFRAMED_PART} bytes, a 206 without \
                          Content-Length for more"
                     ))));
@@ -222,13 +225,9 @@ impl LogRead {
     }
 }
 
-/// What was wrong with a log answer.
-struct Problem;
-
-impl Problem {
-    fn invalid(message: impl Into<String>) -> CallErrorKind {
-        CallErrorKind::InvalidBody(message.into())
-    }
+/// A log answer that is not what it says: nothing of it is written.
+fn invalid(message: impl Into<String>) -> CallErrorKind {
+    CallErrorKind::InvalidBody(message.into())
 }
 
 /// What a log answer's status and headers say of its body, read before any of it is written.
@@ -260,7 +259,7 @@ impl Head {
         if let Some(encoding) = header(CONTENT_ENCODING)
             && !encoding.trim().eq_ignore_ascii_case("identity")
         {
-            return Err(Problem::invalid(format!(
+            return Err(invalid(format!(
                 "the log came encoded as {encoding:?}, which was not asked for"
             )));
         }
@@ -269,7 +268,7 @@ impl Head {
                 value
                     .trim()
                     .parse::<u64>()
-                    .map_err(|_| Problem::invalid(format!("a Content-Length of {value:?}")))?,
+                    .map_err(|_| invalid(format!("a Content-Length of {value:?}")))?,
             ),
             None => None,
         };
@@ -290,9 +289,7 @@ impl Head {
                         .starts_with("multipart/")
                 });
                 if is_multipart {
-                    return Err(Problem::invalid(
-                        "a multipart 206 to a request for one range",
-                    ));
+                    return Err(invalid("a multipart 206 to a request for one range"));
                 }
                 let (first, last, length) = match content_range {
                     Some((Some(ContentRange::Bytes(part)), _)) => {
@@ -302,20 +299,23 @@ impl Head {
                         (part.first_byte, part.last_byte, None)
                     }
                     Some((_, value)) => {
-                        return Err(Problem::invalid(format!(
+                        return Err(invalid(format!(
                             "a 206 whose Content-Range {value:?} is not a range of bytes"
                         )));
                     }
-                    None => return Err(Problem::invalid("a 206 without Content-Range")),
+                    None => return Err(invalid("a 206 without Content-Range")),
                 };
                 if first != from {
-                    return Err(Problem::invalid(format!(
+                    return Err(invalid(format!(
                         "asked for the log from byte {from}, the 206 starts at byte {first}"
                     )));
                 }
+                if last == u64::MAX {
+                    return Err(invalid("a 206 whose range ends past the largest offset"));
+                }
                 let part = last - first + 1;
                 match content_length {
-                    Some(body) if body != part => Err(Problem::invalid(format!(
+                    Some(body) if body != part => Err(invalid(format!(
                         "a 206 for bytes {first}-{last} ({part} bytes) with a body of {body} bytes"
                     ))),
                     body => Ok(Head::Part {
@@ -336,7 +336,7 @@ impl Head {
                             now: length,
                         })
                     } else if length > from {
-                        Err(Problem::invalid(format!(
+                        Err(invalid(format!(
                             "a 416 for byte {from} of a log it says is {length} bytes long"
                         )))
                     } else {
@@ -345,11 +345,11 @@ impl Head {
                         })
                     }
                 }
-                Some((_, value)) => Err(Problem::invalid(format!(
+                Some((_, value)) => Err(invalid(format!(
                     "a 416 whose Content-Range {value:?} does not give the log's length"
                 ))),
             },
-            status => Err(Problem::invalid(format!("a {status} to a log read"))),
+            status => Err(invalid(format!("a {status} to a log read"))),
         }
     }
 }
@@ -422,7 +422,7 @@ impl Body {
                 Ok(&chunk[skip..])
             }
             Shape::Framed { end } | Shape::Unframed { end, .. } if after > *end => {
-                Err(Problem::invalid(format!(
+                Err(invalid(format!(
                     "a 206 for bytes {}-{} whose body runs past its range",
                     self.from,
                     *end - 1
@@ -450,7 +450,7 @@ impl Body {
             }),
             Shape::Whole => Ok(Vec::new()),
             Shape::Framed { end } | Shape::Unframed { end, .. } if self.at < *end => {
-                Err(Problem::invalid(format!(
+                Err(invalid(format!(
                     "a 206 for bytes {}-{} whose body ends after {} bytes",
                     self.from,
                     *end - 1,
@@ -699,6 +699,11 @@ mod tests {
                 200,
                 vec![("content-length", "many")],
                 invalid("a Content-Length of \"many\""),
+            ),
+            (
+                206,
+                vec![("content-range", "bytes 1200-18446744073709551615/*")],
+                invalid("a 206 whose range ends past the largest offset"),
             ),
         ] {
             let status = StatusCode::from_u16(status).unwrap();

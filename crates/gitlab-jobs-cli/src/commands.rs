@@ -10,6 +10,7 @@ use gitlab_jobs_client::models::{
     PlayJobRequest, ProjectId,
 };
 use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client, has_stopped};
+use tokio::io::AsyncWriteExt;
 
 use crate::args::{Command, JobArgs, ListArgs, Output, Polling};
 use crate::exit;
@@ -26,6 +27,8 @@ pub struct Context {
     pub verbose: bool,
     /// The credentials are CI_JOB_TOKEN, which GitLab takes for job lists but not for a job.
     pub job_token: bool,
+    /// The credentials, whose token a log printed is kept free of.
+    pub auth: gitlab_jobs_client::Auth,
 }
 
 impl Context {
@@ -234,7 +237,8 @@ async fn log(
     polling: Polling,
 ) -> Result<u8, Failure> {
     let id = context.job_id(job).await?;
-    let mut out = tokio::io::stdout();
+    // A job or a server may echo the token into the log: it is printed as [REDACTED].
+    let mut out = context.auth.redacting(tokio::io::stdout());
     // A log is printed as long as it keeps coming: --request-timeout bounds its pauses, and
     // --call-timeout, meant for calls that answer at once, does not cut it off.
     let client = without_call_limit(&context.client);
@@ -251,8 +255,15 @@ async fn log(
             .await
             .map(drop)
     };
+    // What was held back in case it began the token goes out now.
+    let ended = out.shutdown().await;
     match outcome {
-        Ok(()) => Ok(exit::SUCCESS),
+        Ok(()) => match ended {
+            Err(err) if !Failure::is_broken_pipe(&err) => {
+                Err(Failure::error(format!("writing to stdout: {err}")))
+            }
+            _ => Ok(exit::SUCCESS),
+        },
         Err(err) if is_closed_stdout(&err) => Ok(exit::SUCCESS),
         Err(err) => Err(Failure::call(&format!("job {id}"), err)),
     }
@@ -360,8 +371,10 @@ async fn waited(
     if let Some(deadline) = deadline {
         follower = follower.timeout(deadline.saturating_duration_since(Instant::now()));
     }
-    let mut out = tokio::io::stdout();
-    match follower.write_to(&mut out).await {
+    let mut out = context.auth.redacting(tokio::io::stdout());
+    let followed = follower.write_to(&mut out).await;
+    let _ = out.shutdown().await;
+    match followed {
         Ok(job) => Ok(job),
         Err(err) if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
             let status = match err.kind() {

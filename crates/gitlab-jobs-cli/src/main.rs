@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         output: cli.global.output,
         verbose: cli.global.verbose,
         job_token: config.is_job_token(),
+        auth: config.auth.clone(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

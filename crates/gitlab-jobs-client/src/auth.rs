@@ -139,7 +139,7 @@ impl Auth {
     }
 
     /// The token itself, where it is long enough to look for.
-    fn secret(&self) -> Option<&str> {
+    pub(crate) fn secret(&self) -> Option<&str> {
         let Credentials::Header { kind, value, .. } = &self.0 else {
             return None;
         };

@@ -54,6 +54,7 @@ mod generated;
 mod hooks;
 mod log;
 mod paginate;
+mod redact;
 mod retry;
 mod wait;
 
@@ -66,4 +67,5 @@ pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead, has_stopped};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
+pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};

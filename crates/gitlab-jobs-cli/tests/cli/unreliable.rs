@@ -203,21 +203,31 @@ async fn a_long_listing_outlasts_the_rate_limit() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_the_server_echoes_is_never_shown() {
     let server = Hostile::start(|seen: &Seen| {
-        if seen.target.starts_with("/api/v4/projects/1/jobs/8") {
+        if seen.is_log() {
+            // The token across the first chunk's end, and again on the last line.
+            let log = format!("{}{TOKEN}\n$ echo {TOKEN}\n", "x".repeat(500));
+            return Raw::new(200, log).framing(Framing::Chunked);
+        }
+        if seen.method == "POST" {
             return Raw::json(
                 403,
                 &serde_json::json!({"message": format!("403 Forbidden - {TOKEN} may not")}),
             );
         }
-        let mut job: serde_json::Value = serde_json::from_slice(&job("failed").body).unwrap();
+        let mut job: serde_json::Value = serde_json::from_slice(&job("success").body).unwrap();
         job["name"] = format!("deploy with {TOKEN}").into();
         job["ref"] = TOKEN.into();
-        Raw::json(200, &serde_json::json!([job]))
+        match seen.target.starts_with("/api/v4/projects/1/jobs/8") {
+            true => Raw::json(200, &job),
+            false => Raw::json(200, &serde_json::json!([job])),
+        }
     })
     .await;
     let env = [("GITLAB_URL", server.url()), ("GITLAB_TOKEN", TOKEN)];
     for args in [
-        &["-p", "1", "get", "8"][..],
+        &["-p", "1", "log", "8"][..],
+        &["-p", "1", "log", "-f", "8"],
+        &["-p", "1", "get", "8"],
         &["-p", "1", "retry", "8"],
         &["-p", "1", "list"],
         &["-p", "1", "list", "-o", "json"],

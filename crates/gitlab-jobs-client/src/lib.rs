@@ -69,3 +69,17 @@ pub use log::{FollowLog, LogRead, has_stopped};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
 pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
+
+/// Helpers of the unit tests.
+#[cfg(test)]
+mod testing {
+    use reqwest::header::HeaderMap;
+
+    /// Headers from name and value pairs.
+    pub fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
+            .collect()
+    }
+}

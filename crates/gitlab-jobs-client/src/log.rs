@@ -560,13 +560,7 @@ impl FollowLog<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
-            .collect()
-    }
+    use crate::testing::headers;
 
     #[test]
     fn content_range_as_rfc_9110_has_it() {

@@ -669,13 +669,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
-            .collect()
-    }
+    use crate::testing::headers;
 
     #[test]
     fn the_next_page_comes_from_the_link_then_x_next_page() {

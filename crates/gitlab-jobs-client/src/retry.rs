@@ -307,11 +307,7 @@ mod tests {
     }
 
     fn wait(pairs: &[(&'static str, &str)]) -> Option<Duration> {
-        let headers: HeaderMap = pairs
-            .iter()
-            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
-            .collect();
-        requested_wait(&headers)
+        requested_wait(&crate::testing::headers(pairs))
     }
 
     #[test]

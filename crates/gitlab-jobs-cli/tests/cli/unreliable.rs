@@ -176,15 +176,7 @@ async fn a_long_listing_outlasts_the_rate_limit() {
     })
     .await
     .unwrap();
-    let env = [
-        ("GITLAB_URL", sandbox.url()),
-        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
-    ];
-    let run = run_with(
-        &env,
-        &["-p", "acme/platform/api", "-v", "list", "-o", "ndjson"],
-    )
-    .await;
+    let run = super::run(&sandbox, &["-v", "list", "-o", "ndjson"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let jobs = jobs_from_ndjson(&run.stdout);
     assert!(jobs.len() >= 1000, "{} jobs", jobs.len());

@@ -270,11 +270,7 @@ async fn concurrent_actions_lose_no_job() {
 /// refused, as GitLab ignores them and the contract does not allow them.
 #[tokio::test]
 async fn a_null_body_is_no_body() {
-    let sandbox = sandbox_with(Config {
-        jobs_rate_limit: 0,
-        ..Config::default()
-    })
-    .await;
+    let sandbox = super::support::sandbox().await;
     let http = gitlab_jobs_client::default_http_client().build().unwrap();
     let token = sandbox.config().tokens.root.clone();
     let job = |wanted: fn(&gitlab_jobs_sandbox::store::Job) -> bool| {

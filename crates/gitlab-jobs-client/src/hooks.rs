@@ -315,21 +315,26 @@ where
     futures_util::stream::unfold(Some(Box::pin(stream)), move |state| async move {
         let mut stream = state?;
         let pause = Instant::now().checked_add(idle);
+        // The deadline's start when it comes before the pause's end.
         let (until, deadline_first) = match (deadline, pause) {
-            (Some((deadline, _)), Some(pause)) if deadline <= pause => (deadline, true),
-            (Some((deadline, _)), None) => (deadline, true),
-            (_, Some(pause)) => (pause, false),
+            (Some((deadline, started)), Some(pause)) if deadline <= pause => {
+                (deadline, Some(started))
+            }
+            (Some((deadline, started)), None) => (deadline, Some(started)),
+            (_, Some(pause)) => (pause, None),
             (None, None) => return stream.next().await.map(|item| (item, Some(stream))),
         };
-        match tokio::time::timeout_at(until.into(), stream.next()).await {
-            Ok(Some(item)) => Some((item, Some(stream))),
-            Ok(None) => None,
-            Err(_) if deadline_first => {
-                let started = deadline.map_or_else(Instant::now, |(_, started)| started);
+        match (
+            tokio::time::timeout_at(until.into(), stream.next()).await,
+            deadline_first,
+        ) {
+            (Ok(Some(item)), _) => Some((item, Some(stream))),
+            (Ok(None), _) => None,
+            (Err(_), Some(started)) => {
                 let passed = DeadlinePassed::since(started, Some(status));
                 Some((Err(io::Error::new(io::ErrorKind::TimedOut, passed)), None))
             }
-            Err(_) => Some((
+            (Err(_), None) => Some((
                 Err(io::Error::new(
                     io::ErrorKind::TimedOut,
                     format!("the answer stalled for {}", seconds(idle)),

@@ -61,7 +61,7 @@ impl RetryPolicy {
 
     /// The wait before try `attempt + 1`: GitLab's hint if it gave one, else the backoff;
     /// never more than `max_delay`, whatever either says.
-    pub(crate) fn delay(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+    fn delay(&self, attempt: u32, hint: Option<Duration>) -> Duration {
         match hint {
             Some(wait) => wait.min(self.max_delay),
             None => {
@@ -261,7 +261,7 @@ where
         let (delay, reason) = match retry {
             None => return Tried::Outcome(outcome),
             Some(Retry::IfIdempotent) if !idempotent => return Tried::Outcome(outcome),
-            Some(Retry::Throttled(wait, reason)) => (wait.min(policy.max_delay), reason),
+            Some(Retry::Throttled(wait, reason)) => (policy.delay(attempt, Some(wait)), reason),
             Some(_) => (policy.delay(attempt, None), WaitReason::Backoff),
         };
         if attempt >= policy.max_attempts

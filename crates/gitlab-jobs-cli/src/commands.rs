@@ -287,10 +287,11 @@ async fn wait(
         },
         None => context.clone(),
     };
-    let outcome = waited(context, job, follow, deadline, polling).await;
+    let limit = deadline.zip(timeout);
+    let outcome = waited(context, job, follow, limit, polling).await;
     let job = match (outcome, timeout) {
         (Ok(job), _) => job,
-        (Err(Waited::Out(id, status)), Some(timeout)) => {
+        (Err(Waited::Out(id, timeout, status)), _) => {
             return Err(timed_out(&id, timeout, status));
         }
         // A call gave up by the deadline: the wait's timeout passed first.
@@ -306,9 +307,6 @@ async fn wait(
             });
         }
         (Err(Waited::Failed(failure)), _) => return Err(failure),
-        (Err(Waited::Out(id, _)), None) => {
-            return Err(Failure::error(format!("job {id} could not be waited for")));
-        }
     };
     let id = job.id;
     let outcome = format!(
@@ -339,8 +337,8 @@ async fn wait(
 
 /// How a wait ended without its job stopping.
 enum Waited {
-    /// Its deadline came first: the job, and its status when it was last read.
-    Out(String, Option<JobStatus>),
+    /// Its deadline came first: the job, the timeout, and its status when it was last read.
+    Out(String, Duration, Option<JobStatus>),
     /// Something else went wrong, a call that gave up included.
     Failed(Failure),
 }
@@ -351,19 +349,21 @@ impl From<Failure> for Waited {
     }
 }
 
-/// Waits for the job `job` names to stop, following its log with `follow`, until `deadline`.
+/// Waits for the job `job` names to stop, following its log with `follow`, until `limit`'s
+/// deadline, which comes its timeout after the wait began.
 async fn waited(
     context: &Context,
     job: &JobArgs,
     follow: bool,
-    deadline: Option<Instant>,
+    limit: Option<(Instant, Duration)>,
     polling: Polling,
 ) -> Result<Job, Waited> {
     let found = context.job(job).await?;
     let id = found.id;
     if !follow {
-        return poll_until_stopped(context, found, deadline, polling).await;
+        return poll_until_stopped(context, found, limit, polling).await;
     }
+    let deadline = limit.map(|(deadline, _)| deadline);
     let mut follower = context
         .client
         .follow_log(context.project.clone(), id)
@@ -381,24 +381,26 @@ async fn waited(
                 CallErrorKind::TimedOut { job_status, .. } => job_status.clone(),
                 _ => None,
             };
-            Err(Waited::Out(id.to_string(), status))
+            let timeout = limit.map_or(Duration::ZERO, |(_, timeout)| timeout);
+            Err(Waited::Out(id.to_string(), timeout, status))
         }
         // Nobody reads the log any more; the wait goes on without it.
         Err(err) if is_closed_stdout(&err) => {
-            poll_until_stopped(context, found, deadline, polling).await
+            poll_until_stopped(context, found, limit, polling).await
         }
         Err(err) => Err(Failure::call(&format!("job {id}"), err).into()),
     }
 }
 
-/// Polls the job until it stops, or `deadline` passes; a read that could not end by the
-/// deadline is not started.
+/// Polls the job until it stops, or `limit`'s deadline passes; a read that could not end by
+/// the deadline is not started.
 async fn poll_until_stopped(
     context: &Context,
     found: lookup::Found,
-    deadline: Option<Instant>,
+    limit: Option<(Instant, Duration)>,
     polling: Polling,
 ) -> Result<Job, Waited> {
+    let deadline = limit.map(|(deadline, _)| deadline);
     loop {
         let job = read(context, found).await?;
         if has_stopped(&job) {
@@ -411,8 +413,10 @@ async fn poll_until_stopped(
             None => polling.interval,
         };
         tokio::time::sleep(pause).await;
-        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
-            return Err(Waited::Out(found.id.to_string(), Some(job.status)));
+        if let Some((deadline, timeout)) = limit
+            && Instant::now() >= deadline
+        {
+            return Err(Waited::Out(found.id.to_string(), timeout, Some(job.status)));
         }
     }
 }

@@ -743,6 +743,42 @@ fn the_readme_shows_the_client_example_as_it_compiles() {
     );
 }
 
+/// The README's TypeScript program is `examples/typescript/failed-jobs.ts`, and its Java
+/// method is the one `.ci/consumers/Check.java` calls: CI compiles and runs both.
+#[test]
+fn the_readme_shows_the_consumer_examples_as_ci_runs_them() {
+    let root = workspace_root();
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|error| panic!("{path}: {error}"))
+    };
+    let readme = read("README.md");
+    let program = read("examples/typescript/failed-jobs.ts");
+    assert!(
+        readme.contains(&format!("```ts\n{program}```")),
+        "README.md's TypeScript program differs from examples/typescript/failed-jobs.ts; copy the file into the README"
+    );
+    let java = readme
+        .split("```java\n")
+        .nth(1)
+        .and_then(|rest| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("README.md shows a ```java block");
+    let in_class: String = java
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("    {line}\n")
+            }
+        })
+        .collect();
+    assert!(
+        read(".ci/consumers/Check.java").contains(&in_class),
+        "README.md's Java method is not in .ci/consumers/Check.java, which CI compiles; copy it there, indented by four spaces"
+    );
+}
+
 /// `openapi/CHANGELOG.md` has an entry for every version, newest first, and the newest is the
 /// contract's `info.version`.
 #[test]

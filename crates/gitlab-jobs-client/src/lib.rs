@@ -61,6 +61,9 @@ mod wait;
 pub use auth::{Auth, InvalidToken, REDACTED};
 pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
+/// The stream methods the list streams are read with (`try_next`, `try_collect`, `next`), so
+/// that reading one needs no other crate.
+pub use futures_util::stream::{StreamExt, TryStreamExt};
 pub use generated::*;
 /// The models of the Jobs API, from `gitlab-jobs-schema`.
 pub use gitlab_jobs_schema as models;

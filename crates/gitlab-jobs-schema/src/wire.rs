@@ -303,6 +303,16 @@ macro_rules! presence {
             }
         }
 
+        /// The value as `T` shows it; nothing when the key was not sent.
+        impl<T: fmt::Display> fmt::Display for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match &self.0 {
+                    Some(value) => value.fmt(f),
+                    None => Ok(()),
+                }
+            }
+        }
+
         impl<T> MaybeAbsent for $name<T> {
             fn is_absent(&self) -> bool {
                 self.0.is_none()
@@ -710,6 +720,17 @@ mod tests {
             err.to_string().contains(r#"invalid timestamp "yesterday""#),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_sent_value_displays_as_itself_and_an_absent_one_as_nothing() {
+        let reason = SometimesSent(Some(crate::FailureReason::ScriptFailure));
+        assert_eq!(format!("failed: {reason}"), "failed: script_failure");
+        assert_eq!(
+            format!("[{}]", SometimesSent::<crate::FailureReason>(None)),
+            "[]"
+        );
+        assert_eq!(format!("{:>5}", AlwaysSent(Some(42))), "   42");
     }
 
     #[cfg(feature = "json-schema")]

@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.2.0
+/// Version: 1.2.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.2.0"
+        "1.2.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -247,8 +247,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/jobs`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `cursor`: Where the next page starts. Take it from the `Link` header; its value is opaque.
     /// Since GitLab 15.9.
     /// - `order_by`: Ordering for keyset pagination; only `id` is supported (the default). Since GitLab 15.9.
@@ -291,8 +292,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/jobs`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     /// - `include_retried`: Also return jobs that were retried. Defaults to `false`. Since GitLab 13.9.
     /// - `page`: Page to return, from 1. Defaults to 1.
@@ -326,8 +328,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/bridges`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     /// - `page`: Page to return, from 1. Defaults to 1.
     /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
@@ -357,8 +360,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/pipelines/{pipeline_id}/trigger_jobs`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `pipeline_id`: ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     /// - `page`: Page to return, from 1. Defaults to 1.
     /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
@@ -419,8 +423,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// ```ignore
     /// let response = client.get_job()
@@ -448,8 +453,9 @@ impl Client {
     /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/trace`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// - `byte_limit`: The most bytes to return, 1 to 512000; ignored like `byte_offset` where the flag is
     /// off. Since GitLab 19.5.
@@ -487,8 +493,9 @@ impl Client {
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/cancel`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// - `body`: Optional; `{}`, `null` or no body cancels normally: GitLab reads a body that is not an object as no parameters.
     /// ```ignore
@@ -512,8 +519,9 @@ impl Client {
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/retry`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// - `body`: Optional; `{}`, `null` or no body retries the job as it ran: GitLab reads a body that is not an object as no parameters.
     /// ```ignore
@@ -535,8 +543,9 @@ impl Client {
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/erase`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// ```ignore
     /// let response = client.erase_job()
@@ -558,8 +567,9 @@ impl Client {
     /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/play`
     ///
     /// Arguments:
-    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     /// - `job_id`: ID of the job.
     /// - `body`: Optional; `{}`, `null` or no body plays the job without extra variables or inputs: GitLab reads a body that is not an object as no parameters.
     /// ```ignore

@@ -13,8 +13,9 @@ use crate::{JobScope, ProjectId};
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProjectPath {
-    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     pub id: ProjectId,
 }
 
@@ -22,8 +23,9 @@ pub struct ProjectPath {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct JobPath {
-    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     pub id: ProjectId,
     /// ID of the job.
     pub job_id: i64,
@@ -33,8 +35,9 @@ pub struct JobPath {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct PipelinePath {
-    /// ID or full path of the project: `42`, or `group/subgroup/project` URL-encoded in the path
-    /// (`group%2Fsubgroup%2Fproject`). Clients that encode path parameters take the raw path.
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
     pub id: ProjectId,
     /// ID of the pipeline; inside a job it is `CI_PIPELINE_ID`.
     pub pipeline_id: i64,

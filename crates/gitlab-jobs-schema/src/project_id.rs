@@ -72,9 +72,9 @@ impl FromStr for ProjectId {
 /// Python; the Rust client keeps this enum.
 #[cfg(feature = "json-schema")]
 const DESCRIPTION: &str = "ID or full path of a project, such as `42` or \
-    `group/subgroup/project`; GitLab reads a value of digits only as an ID. In a URL path the \
-    full path is URL-encoded (`group%2Fsubgroup%2Fproject`): clients that encode path \
-    parameters take it raw.";
+    `group/subgroup/project`; GitLab reads a value of digits only as an ID. Give a generated \
+    client the path as it is: it encodes path parameters. A URL written by hand has it \
+    encoded, `group%2Fsubgroup%2Fproject`.";
 
 #[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for ProjectId {

@@ -53,7 +53,7 @@ impl std::fmt::Debug for Settings {
 }
 
 /// How long a [`Client`] waits, whatever HTTP client it runs on. A try that runs out of
-/// `answer` or `idle` fails as a timeout ([`reqwest::Error::is_timeout`]), and a GET is then
+/// `answer` or `idle` fails as a timeout (`reqwest::Error::is_timeout`), and a GET is then
 /// retried as its [`RetryPolicy`] allows; a call that runs out of `call` fails with
 /// [`CallErrorKind::TimedOut`](crate::CallErrorKind::TimedOut).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,21 +5,22 @@
 //! a builder for its parameters:
 //!
 //! ```no_run
-//! use gitlab_jobs_client::Client;
 //! use gitlab_jobs_client::models::JobScope;
+//! use gitlab_jobs_client::{Call, Client, TryStreamExt};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let gitlab = Client::with_private_token("https://gitlab.example.com/api/v4", "glpat-...")?;
-//! let page = gitlab
-//!     .list_project_jobs()
-//!     .id("group/subgroup/project") // the raw path: the client encodes it once
-//!     .scope(vec![JobScope::Failed, JobScope::Canceled])
-//!     .per_page(50u64)
-//!     .send()
-//!     .await?;
-//! for job in page.iter() {
+//! // Every failed or canceled job, page after page; the raw path is encoded once.
+//! let mut jobs = gitlab
+//!     .project_jobs("group/subgroup/project")
+//!     .scope([JobScope::Failed, JobScope::Canceled])
+//!     .stream();
+//! while let Some(job) = jobs.try_next().await? {
 //!     println!("{} {} {}", job.id, job.name, job.status);
 //! }
+//! // One call through its builder: one job (or, for a list, one page).
+//! let job = gitlab.get_job().id("group/subgroup/project").job_id(42).call().await?;
+//! println!("{}: {}", job.name, job.status);
 //! # Ok(())
 //! # }
 //! ```
@@ -63,9 +64,11 @@ pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
 /// The stream methods the list streams are read with (`try_next`, `try_collect`, `next`), so
 /// that reading one needs no other crate.
+#[doc(no_inline)]
 pub use futures_util::stream::{StreamExt, TryStreamExt};
 pub use generated::*;
-/// The models of the Jobs API, from `gitlab-jobs-schema`.
+/// The models of the Jobs API, from `gitlab-jobs-schema`, documented here with the client.
+#[doc(inline)]
 pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead, has_stopped};

@@ -2,7 +2,7 @@
 //! progenitor from the same contract: test code that calls GitLab's Jobs API without a GitLab.
 //!
 //! ```no_run
-//! use gitlab_jobs_client::{Auth, Client};
+//! use gitlab_jobs_client::{Auth, Client, TryStreamExt};
 //! use gitlab_jobs_client::models::{Job, JobScope};
 //! use gitlab_jobs_mock::MockServerExt;
 //! use httpmock::MockServer;
@@ -15,13 +15,15 @@
 //! });
 //! // Paths are matched from the server's root: use its URL as the client's base URL.
 //! let client = Client::with_auth(&server.base_url(), Auth::anonymous()).unwrap();
-//! let page = client
-//!     .list_project_jobs()
-//!     .id("group/project")
-//!     .scope(vec![JobScope::Failed])
-//!     .send()
+//! // The mock's answer names no next page, so the stream ends after it.
+//! let failed: Vec<Job> = client
+//!     .project_jobs("group/project")
+//!     .scope([JobScope::Failed])
+//!     .stream()
+//!     .try_collect()
 //!     .await
 //!     .unwrap();
+//! assert_eq!(failed.len(), jobs.len());
 //! mock.assert();
 //! # }
 //! ```

@@ -17,7 +17,7 @@
 //!
 //! Features: `json-schema` derives `schemars::JsonSchema` for every model, the one source of
 //! the contract's schemas; `openapi` adds the `#[utoipa::path]` operations and
-//! [`openapi::document`], which builds the OpenAPI document from them and those schemas (the
+//! `openapi::document`, which builds the OpenAPI document from them and those schemas (the
 //! module says why each library has its role). Without them the crate needs only serde,
 //! serde_json and chrono.
 

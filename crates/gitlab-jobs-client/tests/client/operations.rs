@@ -1,11 +1,11 @@
 //! Each operation sends what GitLab expects and parses what GitLab documents.
 
-use gitlab_jobs_client::Auth;
 use gitlab_jobs_client::models::{
     ArtifactFileType, CancelJobRequest, FailureReason, Job, JobOrBridge, JobScope, JobStatus,
     JobVariableAttributes, PlayJobRequest,
 };
 use gitlab_jobs_client::types::{KeysetOrderBy, PaginationMode, SortDirection};
+use gitlab_jobs_client::{Auth, TryStreamExt};
 use gitlab_jobs_mock::MockServerExt;
 use httpmock::prelude::*;
 use serde_json::json;
@@ -360,6 +360,28 @@ async fn typed_mocks_match_array_parameters_and_encoded_paths() {
     mock.assert_async().await;
     assert_eq!(other.calls(), 0, "`.` in a path is not a regex wildcard");
     assert_eq!(page.into_inner(), jobs);
+}
+
+/// As the mock crate's documentation shows: a typed mock answers the stream's request, and
+/// the stream ends with the page, which names no next one.
+#[tokio::test]
+async fn a_typed_mock_serves_a_stream_one_page() {
+    let server = MockServer::start_async().await;
+    let jobs: Vec<Job> = serde_json::from_value(fixture("004-list_project_jobs.json")).unwrap();
+    let mock = server.list_project_jobs(|when, then| {
+        when.id(&"group/project".into())
+            .scope(&vec![JobScope::Failed]);
+        then.ok(&jobs);
+    });
+    let failed: Vec<Job> = client(&server)
+        .project_jobs("group/project")
+        .scope([JobScope::Failed])
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(failed, jobs);
 }
 
 /// The next page is asked for as soon as a page's headers name it, before its items are

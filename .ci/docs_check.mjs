@@ -1,7 +1,8 @@
 // Loads the reference page in headless Chromium (run by .ci/docs): from a file:// URL and from
 // the sandbox's /docs. Fails on a console error, a page error, or a request to anything but
-// loopback or the page itself; checks that every operation's summary and every model's name
-// is on the page; keeps a screenshot of each.
+// loopback or the page itself, or an answer with an error status; checks that every
+// operation's summary, every model's name and the start of its description are on the page;
+// keeps a screenshot of each.
 //
 // Usage: node docs_check.mjs <page file> <sandbox origin> <screenshot folder>
 
@@ -16,6 +17,18 @@ const summaries = Object.values(contract.paths).flatMap((item) =>
   Object.values(item).map((operation) => operation.summary),
 );
 const models = Object.keys(contract.components.schemas);
+// The start of each model's own description, as the page renders its Markdown: code spans and
+// links keep their text.
+const openings = Object.entries(contract.components.schemas)
+  .filter(([, schema]) => schema.description)
+  .map(([model, schema]) => [
+    model,
+    schema.description
+      .split("\n")[0]
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/[`*_]/g, "")
+      .slice(0, 40),
+  ]);
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
@@ -49,6 +62,9 @@ for (const [name, url] of [
   page.on("request", (request) => {
     if (!local(request.url())) fail(`${name}: a request left loopback: ${request.url()}`);
   });
+  page.on("response", (response) => {
+    if (response.status() >= 400) fail(`${name}: ${response.status()} for ${response.url()}`);
+  });
   await page.route("**/*", (route) =>
     local(route.request().url()) ? route.continue() : route.abort(),
   );
@@ -65,9 +81,14 @@ for (const [name, url] of [
   }
   const missing = models.filter((model) => !text.includes(model));
   if (missing.length) fail(`${name}: models not on the page: ${missing.join(", ")}`);
+  const undescribed = openings.filter(([, opening]) => !text.includes(opening));
+  if (undescribed.length) {
+    fail(`${name}: model descriptions not on the page: ${undescribed.map(([model]) => model).join(", ")}`);
+  }
   await page.screenshot({ path: `${shots}/reference-${name}.png` });
   console.log(
-    `${name}: ${summaries.length} operations and ${models.length} models on the page, ` +
+    `${name}: ${summaries.length} operations, ${models.length} models and ` +
+      `${openings.length} model descriptions on the page, ` +
       `screenshot ${shots}/reference-${name}.png`,
   );
   await page.close();

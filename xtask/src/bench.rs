@@ -41,7 +41,7 @@ pub fn run() -> Result<ExitCode> {
     if table.len() < 3 {
         bail!("the bench printed no table");
     }
-    let builds = build_comparison(&root.join("target/bench-builds"))?;
+    let builds = build_comparison(&crate::workspace::target_dir().join("bench-builds"))?;
     let mut block = String::new();
     block.push_str(START);
     block.push_str("\n\n");

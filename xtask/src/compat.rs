@@ -61,15 +61,6 @@ pub struct Assessment {
 /// Runs `cargo xtask compat`.
 pub fn run(against: Option<String>) -> Result<std::process::ExitCode> {
     let root = workspace_root();
-    let revision = match against {
-        Some(revision) => revision,
-        None => default_revision()?,
-    };
-    let blessed_text = git(&["show", &format!("{revision}:{SPEC_30}")]).with_context(|| {
-        format!("reading {SPEC_30} at {revision}; is it a revision of this repository?")
-    })?;
-    let blessed: Value = yaml_serde::from_str(&blessed_text)
-        .with_context(|| format!("{SPEC_30} at {revision} is not YAML"))?;
     let rendered = generate::render().context("generating the working tree's contract")?;
     let current_text = rendered
         .outputs
@@ -77,6 +68,11 @@ pub fn run(against: Option<String>) -> Result<std::process::ExitCode> {
         .find(|output| output.path == SPEC_30)
         .context("generation wrote no 3.0.3 rendition")?;
     let current: Value = yaml_serde::from_str(&current_text.contents)?;
+    let revision = match against {
+        Some(revision) => revision,
+        None => default_revision(&contract_version(&current))?,
+    };
+    let blessed = contract_at(&revision)?;
     let changelog = std::fs::read_to_string(root.join(CHANGELOG))
         .with_context(|| format!("reading {CHANGELOG}"))?;
     let assessment = assess(&blessed, &current, &changelog)?;
@@ -96,21 +92,43 @@ pub fn run(against: Option<String>) -> Result<std::process::ExitCode> {
 }
 
 /// The merge base with `main` while on another branch; on `main`, the newest tag of the
-/// contract (`contract-v*`).
-fn default_revision() -> Result<String> {
+/// contract (`contract-v*`), or without one the newest commit whose contract has another
+/// version than `current` (the version before the one being made).
+fn default_revision(current: &str) -> Result<String> {
     let head = git(&["rev-parse", "HEAD"])?;
     if let Ok(base) = git(&["merge-base", "HEAD", "main"])
         && base.trim() != head.trim()
     {
         return Ok(base.trim().to_owned());
     }
-    match git(&["describe", "--tags", "--abbrev=0", "--match", "contract-v*"]) {
-        Ok(tag) => Ok(tag.trim().to_owned()),
-        Err(_) => bail!(
-            "no revision to compare with: HEAD is main's own and no tag contract-v* exists; \
-             pass --against <revision>, such as HEAD~1"
-        ),
+    if let Ok(tag) = git(&["describe", "--tags", "--abbrev=0", "--match", "contract-v*"]) {
+        return Ok(tag.trim().to_owned());
     }
+    for commit in git(&["log", "--format=%H", "--", SPEC_30])?.lines() {
+        if contract_version(&contract_at(commit)?) != current {
+            eprintln!(
+                "{:>12} no tag contract-v*: comparing with the newest commit of another version",
+                "Note"
+            );
+            return Ok(commit.to_owned());
+        }
+    }
+    bail!(
+        "no revision to compare with: no tag contract-v* exists and every commit of {SPEC_30} has \
+         version {current}; pass --against <revision>, such as HEAD~1"
+    )
+}
+
+/// The 3.0.3 rendition committed at `revision`.
+fn contract_at(revision: &str) -> Result<Value> {
+    let text = git(&["show", &format!("{revision}:{SPEC_30}")]).with_context(|| {
+        format!("reading {SPEC_30} at {revision}; is it a revision of this repository?")
+    })?;
+    yaml_serde::from_str(&text).with_context(|| format!("{SPEC_30} at {revision} is not YAML"))
+}
+
+fn contract_version(doc: &Value) -> String {
+    doc["info"]["version"].as_str().unwrap_or("").to_owned()
 }
 
 fn git(args: &[&str]) -> Result<String> {
@@ -204,7 +222,7 @@ struct Finding {
 /// [`classify_difference`], and only what those cannot tell needs a person.
 pub fn assess(old: &Value, new: &Value, changelog: &str) -> Result<Assessment> {
     let changes = drift::compare(old, new).map_err(|err| anyhow::anyhow!("drift: {err:#}"))?;
-    let version = |doc: &Value| doc["info"]["version"].as_str().unwrap_or("").to_owned();
+    let version = contract_version;
     let (old_version, new_version) = (version(old), version(new));
     let entry = changelog_entry(changelog, &new_version);
 

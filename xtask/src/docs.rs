@@ -11,13 +11,14 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace::workspace_root;
+use crate::workspace::{target_dir, workspace_root};
 
 /// The Redoc package whose standalone bundle renders the page.
 const REDOC: &str = "redoc@2.5.4";
 
-/// Where the page goes unless told otherwise; the sandbox serves it at `/docs` from there.
-pub const DEFAULT_OUTPUT: &str = "target/openapi-docs/reference.html";
+/// Where the page goes in the target folder unless told otherwise; the sandbox serves it at
+/// `/docs` from there.
+pub const DEFAULT_OUTPUT: &str = "openapi-docs/reference.html";
 
 /// Redoc's sidebar shows Redocly's logo from its CDN, whatever the options; the page shows an
 /// empty image instead, so that it asks no other host for anything.
@@ -29,10 +30,14 @@ const LOGO: (&str, &str) = (
 /// Runs `cargo xtask docs`.
 pub fn run(output: Option<PathBuf>) -> Result<()> {
     let root = workspace_root();
-    let bundle = redoc_bundle(&root.join("target/xtask-docs"))?;
+    let target = target_dir();
+    let bundle = redoc_bundle(&target.join("xtask-docs"))?;
     let spec = crate::generate::openapi_31()?;
     let page = page(&bundle, &spec)?;
-    let output = root.join(output.unwrap_or_else(|| DEFAULT_OUTPUT.into()));
+    let output = match output {
+        Some(output) => root.join(output),
+        None => target.join(DEFAULT_OUTPUT),
+    };
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -100,8 +105,8 @@ fn page(bundle: &str, spec: &serde_json::Value) -> Result<String> {
         text.replace("</script", "<\\/script")
             .replace("</SCRIPT", "<\\/SCRIPT")
     };
+    let spec = with_model_sections(spec);
     let options = serde_json::json!({
-        "schemaDefinitionsTagName": "Models",
         "hideDownloadButton": false,
         "expandResponses": "200,201",
         "jsonSampleExpandLevel": 2,
@@ -109,13 +114,53 @@ fn page(bundle: &str, spec: &serde_json::Value) -> Result<String> {
     Ok(format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>body {{ margin: 0; padding: 0; }}</style>\n</head>\n\
+         <title>{title}</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>body {{ margin: 0; padding: 0; }}</style>\n</head>\n\
          <body>\n<div id=\"reference\"></div>\n<script>{}</script>\n<script>\nRedoc.init({}, {}, \
          document.getElementById(\"reference\"));\n</script>\n</body>\n</html>\n",
         code(&bundle),
         json(&spec.to_string()),
         options,
     ))
+}
+
+/// The contract as the page shows it: under "Models", a section for each schema with its own
+/// description above its properties (Redoc's `schemaDefinitionsTagName` shows the properties
+/// only). Each section is a tag that holds no operation (`x-traitTag`) and renders the schema
+/// with `<SchemaDefinition>`; `x-tagGroups` puts the operations' tags first.
+fn with_model_sections(spec: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut spec = spec.clone();
+    let operation_tags: Vec<Value> = spec["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tag| tag.get("name").cloned())
+        .collect();
+    let models: Vec<(String, String)> = spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| {
+            let description = schema["description"].as_str().unwrap_or_default();
+            (name.clone(), description.to_owned())
+        })
+        .collect();
+    let tags = spec["tags"].as_array_mut();
+    let Some(tags) = tags else { return spec };
+    for (name, description) in &models {
+        tags.push(json!({
+            "name": name,
+            "x-traitTag": true,
+            "description": format!(
+                "{description}\n\n<SchemaDefinition schemaRef=\"#/components/schemas/{name}\" />"
+            ),
+        }));
+    }
+    spec["x-tagGroups"] = json!([
+        {"name": "Operations", "tags": operation_tags},
+        {"name": "Models", "tags": models.iter().map(|(name, _)| name).collect::<Vec<_>>()},
+    ]);
+    spec
 }
 
 #[cfg(test)]
@@ -140,5 +185,37 @@ mod tests {
         assert!(html.contains("<title>GitLab Jobs API, contract 1.2.3</title>"));
         let moved = page("no logo here", &spec).unwrap_err().to_string();
         assert!(moved.contains("found it 0 times"), "{moved}");
+    }
+
+    #[test]
+    fn each_model_has_a_section_with_its_own_description_after_the_operations() {
+        let spec = serde_json::json!({
+            "tags": [{"name": "jobs"}],
+            "components": {"schemas": {
+                "Job": {"description": "A CI job: 27 keys.", "type": "object"},
+                "Bare": {"type": "string"},
+            }},
+        });
+        let shown = with_model_sections(&spec);
+        assert_eq!(
+            shown["x-tagGroups"],
+            serde_json::json!([
+                {"name": "Operations", "tags": ["jobs"]},
+                {"name": "Models", "tags": ["Job", "Bare"]},
+            ])
+        );
+        assert_eq!(shown["tags"][1]["x-traitTag"], true);
+        assert_eq!(
+            shown["tags"][1]["description"],
+            "A CI job: 27 keys.\n\n<SchemaDefinition schemaRef=\"#/components/schemas/Job\" />"
+        );
+        assert_eq!(
+            shown["tags"][2]["description"],
+            "\n\n<SchemaDefinition schemaRef=\"#/components/schemas/Bare\" />"
+        );
+        assert_eq!(
+            shown["components"], spec["components"],
+            "the schemas are left as they are"
+        );
     }
 }

@@ -45,8 +45,8 @@ enum Task {
     /// takes some minutes.
     Bench,
     /// Write one self-contained HTML reference of the contract (Redoc's standalone bundle and
-    /// the contract, inlined) to target/openapi-docs/reference.html; needs npm, and fetches
-    /// the pinned Redoc under target/ on first use.
+    /// the contract, inlined) to target/openapi-docs/reference.html (in CARGO_TARGET_DIR when
+    /// set); needs npm, and fetches the pinned Redoc under target/ on first use.
     Docs {
         /// Where to write the page instead.
         #[arg(long)]

@@ -20,3 +20,14 @@ pub fn workspace_root() -> PathBuf {
         .expect("xtask sits inside the workspace")
         .to_path_buf()
 }
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` when it is set (relative to the current folder,
+/// as Cargo reads it), else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            std::path::absolute(&dir).unwrap_or_else(|_| PathBuf::from(dir))
+        }
+        _ => workspace_root().join("target"),
+    }
+}

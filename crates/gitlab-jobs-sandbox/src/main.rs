@@ -81,7 +81,8 @@ struct Options {
     #[arg(long)]
     future_values: bool,
     /// The reference page to serve at /docs; by default the one `cargo xtask docs` wrote to
-    /// target/openapi-docs/reference.html, if it did.
+    /// openapi-docs/reference.html in the target folder (CARGO_TARGET_DIR or target/), if it
+    /// did.
     #[arg(long)]
     docs: Option<std::path::PathBuf>,
     /// Turn on GitLab feature flags, by GitLab's names (repeatable): ci_job_inputs (retry
@@ -146,8 +147,13 @@ async fn main() -> ExitCode {
         rate_limit_interval: Duration::from_secs(options.rate_limit_interval_secs),
         future_values: options.future_values,
         docs: options.docs.or_else(|| {
-            let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../target/openapi-docs/reference.html");
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
+                });
+            let built = target.join("openapi-docs/reference.html");
             built.is_file().then_some(built)
         }),
         flags: {

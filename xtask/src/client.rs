@@ -168,23 +168,17 @@ pub fn generate(spec: &Value) -> Result<(String, String)> {
     ))
 }
 
-/// The error answers whose only body is plain text: the log's 416 (`invalid range: failed to
-/// overlap`, from Workhorse).
-const TEXT_ONLY_ERRORS: &[(&str, &str)] = &[("get_job_log", "416")];
-
 /// progenitor needs one error type per operation (it asserts so), and ours is `ApiError`;
-/// the client's hooks read any plain-text error body as `ApiError::Text`, as they do the
-/// throttle's `Retry later`. So, in what progenitor reads only, a plain-text-only error answer
-/// gets the `ApiError` JSON body beside its text one. Generation fails unless exactly the
-/// answers of `TEXT_ONLY_ERRORS` are such.
+/// the client's hooks read any error body that is not JSON as `ApiError::Text`, as they do the
+/// throttle's `Retry later`. So, in what progenitor reads only, an error answer whose only body
+/// is plain text (the log's 416 `invalid range: failed to overlap`, from Workhorse) gets the
+/// `ApiError` JSON body beside its text one.
 fn type_text_errors_as_api_error(spec: &mut Value) -> Result<()> {
-    let mut found = Vec::new();
     let paths = spec["paths"]
         .as_object_mut()
         .context("the 3.0.3 rendition has no paths")?;
     for item in paths.values_mut().filter_map(Value::as_object_mut) {
         for operation in item.values_mut() {
-            let id = operation["operationId"].as_str().unwrap_or("").to_owned();
             let Some(responses) = operation["responses"].as_object_mut() else {
                 continue;
             };
@@ -199,21 +193,9 @@ fn type_text_errors_as_api_error(spec: &mut Value) -> Result<()> {
                         "application/json".into(),
                         serde_json::json!({"schema": {"$ref": "#/components/schemas/ApiError"}}),
                     );
-                    found.push((id.clone(), status.clone()));
                 }
             }
         }
-    }
-    let expected: Vec<(String, String)> = TEXT_ONLY_ERRORS
-        .iter()
-        .map(|(id, status)| ((*id).to_owned(), (*status).to_owned()))
-        .collect();
-    if found != expected {
-        bail!(
-            "the plain-text-only error answers are {found:?}, not {expected:?}; check that the \
-             client's hooks read them as ApiError::Text, then update TEXT_ONLY_ERRORS in \
-             xtask/src/client.rs"
-        );
     }
     Ok(())
 }
@@ -303,8 +285,8 @@ impl syn::visit_mut::VisitMut for LineDocComments {
 /// A fix of progenitor's output, made on the syntax tree: within the functions `within`
 /// names, every expression (or, with [`Target::Function`], the whole function) equal to `find`
 /// becomes `replace`. Nodes are compared as tokens, so the layout of progenitor's output does
-/// not matter, but any change to the code itself does: generation fails unless exactly
-/// `expected` nodes matched, so an upstream change cannot make a fix silently stop applying.
+/// not matter, but any change to the code itself does: generation fails unless the matches
+/// meet `expected`, so an upstream change cannot make a fix silently stop applying.
 struct Edit {
     /// Why the output needs the fix.
     why: &'static str,
@@ -312,7 +294,22 @@ struct Edit {
     target: Target,
     find: &'static str,
     replace: &'static str,
-    expected: usize,
+    expected: Expect,
+}
+
+/// What an [`Edit`]'s matches must be. Only a one-off fix counts them; a fix of a site that
+/// every operation (or every operation with a body, a scope, …) has holds to an invariant, so
+/// that an operation or a response added to the contract changes nothing here.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    /// Exactly this many matches: a fix of one place.
+    Exactly(usize),
+    /// At least one match in every function the edit is scoped to, however many progenitor
+    /// writes.
+    InEveryFunction,
+    /// At least one match, and afterwards nothing in the file whose tokens hold this text: the
+    /// site can take no other form that the fix would miss.
+    NoneLeft(&'static str),
 }
 
 /// Where an [`Edit`] looks.
@@ -343,11 +340,16 @@ impl Edit {
     }
 }
 
-/// Applies [`Edit`]s in one walk over a file, counting each edit's matches.
+/// Applies [`Edit`]s in one walk over a file, counting each edit's matches, and for each edit
+/// the functions in its scope and those of them it matched in.
 struct Editor<'e> {
     edits: &'e [Edit],
     parsed: Vec<(String, proc_macro2::TokenStream)>,
     matched: Vec<usize>,
+    scoped_functions: Vec<usize>,
+    functions_matched: Vec<usize>,
+    /// Whether the function being walked has had a match of each edit yet.
+    matched_here: Vec<bool>,
     self_ty: Option<String>,
     function: String,
 }
@@ -376,18 +378,41 @@ impl<'e> Editor<'e> {
             edits,
             parsed,
             matched: vec![0; edits.len()],
+            scoped_functions: vec![0; edits.len()],
+            functions_matched: vec![0; edits.len()],
+            matched_here: vec![false; edits.len()],
             self_ty: None,
             function: String::new(),
         };
         syn::visit_mut::VisitMut::visit_file_mut(&mut editor, file);
-        for (edit, matched) in edits.iter().zip(&editor.matched) {
-            if *matched != edit.expected {
+        let after = quote!(#file).to_string();
+        for (index, edit) in edits.iter().enumerate() {
+            let matched = editor.matched[index];
+            let (scoped, functions) = (
+                editor.scoped_functions[index],
+                editor.functions_matched[index],
+            );
+            let problem = match edit.expected {
+                Expect::Exactly(wanted) if matched != wanted => {
+                    Some(format!("expected {wanted} match(es), found {matched}"))
+                }
+                Expect::InEveryFunction if matched == 0 || functions != scoped => Some(format!(
+                    "expected a match in every one of the {scoped} function(s) in scope, found \
+                     one in {functions}"
+                )),
+                Expect::NoneLeft(_) if matched == 0 => Some("found no match".to_owned()),
+                Expect::NoneLeft(marker) if after.contains(marker) => Some(format!(
+                    "`{marker}` is still in the output after {matched} match(es): progenitor \
+                     writes the site in another form too"
+                )),
+                _ => None,
+            };
+            if let Some(problem) = problem {
                 bail!(
-                    "a fix of progenitor's output expected {} match(es) of `{}`, found {matched}; \
-                     progenitor's output changed: check the fix ({}) in xtask/src/client.rs",
-                    edit.expected,
+                    "a fix of progenitor's output ({}) of `{}`: {problem}; progenitor's output \
+                     changed: check the fix in xtask/src/client.rs",
+                    edit.why,
                     edit.find,
-                    edit.why
                 );
             }
         }
@@ -409,7 +434,30 @@ impl<'e> Editor<'e> {
                 && self.parsed[index].0 == text
         })?;
         self.matched[index] += 1;
+        self.matched_here[index] = true;
         Some(self.parsed[index].1.clone())
+    }
+
+    /// Walks `function` as `walk` says, counting it for the edits scoped to it.
+    fn in_function(&mut self, name: String, walk: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.function, name);
+        let outer_matched =
+            std::mem::replace(&mut self.matched_here, vec![false; self.edits.len()]);
+        walk(self);
+        for (index, edit) in self.edits.iter().enumerate() {
+            if !matches!(edit.within, Within::Anywhere)
+                && edit.applies_in(self.self_ty.as_deref(), &self.function)
+            {
+                self.scoped_functions[index] += 1;
+                self.functions_matched[index] += usize::from(self.matched_here[index]);
+            }
+        }
+        self.function = outer;
+        self.matched_here = outer_matched
+            .iter()
+            .zip(&self.matched_here)
+            .map(|(outer, inner)| *outer || *inner)
+            .collect();
     }
 }
 
@@ -428,13 +476,13 @@ impl syn::visit_mut::VisitMut for Editor<'_> {
     }
 
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-        let outer = std::mem::replace(&mut self.function, function.sig.ident.to_string());
-        if let Some(replace) = self.replacement(Target::Function, function) {
-            *function = syn::parse2(replace).expect("a replacement function parses");
-        } else {
-            syn::visit_mut::visit_impl_item_fn_mut(self, function);
-        }
-        self.function = outer;
+        self.in_function(function.sig.ident.to_string(), |editor| {
+            if let Some(replace) = editor.replacement(Target::Function, function) {
+                *function = syn::parse2(replace).expect("a replacement function parses");
+            } else {
+                syn::visit_mut::visit_impl_item_fn_mut(editor, function);
+            }
+        });
     }
 
     /// The arguments of `format!` are expressions too, which syn leaves as tokens.
@@ -469,7 +517,7 @@ const CLIENT_EDITS: &[Edit] = &[
         target: Target::Expression,
         find: "ResponseValue::from_response(response).await",
         replace: "crate::decode::from_response(response).await",
-        expected: 72,
+        expected: Expect::NoneLeft("ResponseValue :: from_response"),
     },
     Edit {
         why: "progenitor initializes a JSON body with `Default::default()` only when it generated \
@@ -480,7 +528,7 @@ const CLIENT_EDITS: &[Edit] = &[
         target: Target::Expression,
         find: r#"Err("body was not initialized".to_string())"#,
         replace: "Ok(::std::default::Default::default())",
-        expected: 3,
+        expected: Expect::NoneLeft("\"body was not initialized\""),
     },
 ];
 
@@ -493,7 +541,7 @@ const MOCK_EDITS: &[Edit] = &[
         // progenitor writes the call with a trailing comma, which is part of the syntax tree.
         find: r#"self.0.query_param("scope[]", value.to_string(),)"#,
         replace: r#"value.iter().fold(self.0, |when, scope| when.query_param("scope[]", scope.to_string()))"#,
-        expected: 4,
+        expected: Expect::InEveryFunction,
     },
     Edit {
         why: "the client sends a namespaced project path encoded (`group%2Fproject`) and \
@@ -502,7 +550,7 @@ const MOCK_EDITS: &[Edit] = &[
         target: Target::Expression,
         find: "value.to_string()",
         replace: "regex::escape(&progenitor_client::encode_path(&value.to_string()))",
-        expected: 10,
+        expected: Expect::InEveryFunction,
     },
     Edit {
         why: "the log is text/plain: answer it as text, not as a JSON value",
@@ -514,7 +562,7 @@ const MOCK_EDITS: &[Edit] = &[
         replace: r#"pub fn ok(self, value: impl AsRef<[u8]>) -> Self {
             Self(self.0.status(200u16).header("content-type", "text/plain; charset=utf-8").body(value))
         }"#,
-        expected: 1,
+        expected: Expect::Exactly(1),
     },
 ];
 
@@ -634,7 +682,7 @@ mod tests {
         target: Target::Expression,
         find: "self.0.body(value.to_string(),)",
         replace: "self.0.body(value)",
-        expected: 1,
+        expected: Expect::Exactly(1),
     };
 
     #[test]
@@ -659,11 +707,89 @@ mod tests {
             "impl Then { fn ok(self) -> Self { self.0.body(value.to_string(),); Self(self.0.body(value.to_string(),)) } }",
         ] {
             let err = edited(&[EDIT], code).unwrap_err().to_string();
-            assert!(
-                err.contains("expected 1 match(es)") && err.contains("a test"),
-                "{err}"
-            );
+            assert!(err.contains("match(es)") && err.contains("a test"), "{err}");
         }
+    }
+
+    #[test]
+    fn an_edit_of_every_function_fails_when_one_of_them_takes_another_form() {
+        let edit = &[Edit {
+            expected: Expect::InEveryFunction,
+            ..EDIT
+        }];
+        let both = "impl Then { fn ok(self) -> Self { Self(self.0.body(value.to_string(),)) } }
+                    impl Then { fn ok(self) -> Self { Self(self.0.body(value.to_string(),)) } }";
+        assert_eq!(
+            edited(edit, both)
+                .unwrap()
+                .matches("self.0.body(value)")
+                .count(),
+            2
+        );
+        let one_moved =
+            "impl Then { fn ok(self) -> Self { Self(self.0.body(value.to_string(),)) } }
+                    impl Then { fn ok(self) -> Self { Self(self.0.body(value.as_str(),)) } }";
+        let err = edited(edit, one_moved).unwrap_err().to_string();
+        assert!(
+            err.contains("every one of the 2 function(s) in scope, found one in 1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_edit_that_leaves_none_fails_when_a_site_is_written_another_way() {
+        let edit = &[Edit {
+            within: Within::Anywhere,
+            find: "ResponseValue::from_response(response).await",
+            replace: "crate::decode::from_response(response).await",
+            expected: Expect::NoneLeft("ResponseValue :: from_response"),
+            ..EDIT
+        }];
+        let plain = "fn a() { ResponseValue::from_response(response).await }
+                     fn b() { ResponseValue::from_response(response).await }";
+        assert_eq!(
+            edited(edit, plain)
+                .unwrap()
+                .matches("decode::from_response")
+                .count(),
+            2
+        );
+        let turbofish = "fn a() { ResponseValue::from_response(response).await }
+                         fn b() { ResponseValue::from_response::<Job>(response).await }";
+        let err = edited(edit, turbofish).unwrap_err().to_string();
+        assert!(
+            err.contains("still in the output after 1 match(es)"),
+            "{err}"
+        );
+        let err = edited(edit, "fn a() {}").unwrap_err().to_string();
+        assert!(err.contains("found no match"), "{err}");
+    }
+
+    /// An operation and an error answer added to a scratch copy of the contract generate a
+    /// client and mocks with the same edits: no fix of progenitor's output counts the
+    /// contract's operations or answers.
+    #[test]
+    fn a_new_operation_and_answer_need_no_change_to_the_fixes() {
+        let root = workspace_root();
+        let mut spec: Value = yaml_serde::from_str(
+            &std::fs::read_to_string(root.join(crate::workspace::SPEC_30)).unwrap(),
+        )
+        .unwrap();
+        let paths = spec["paths"].as_object_mut().unwrap();
+        let mut keep = paths["/projects/{id}/jobs/{job_id}/erase"].clone();
+        keep["post"]["operationId"] = "keep_artifacts".into();
+        paths.insert("/projects/{id}/jobs/{job_id}/artifacts/keep".into(), keep);
+        paths["/projects/{id}/jobs/{job_id}"]["get"]["responses"]["409"] = serde_json::json!({"description": "Sizes are refreshing", "content": {"text/plain": {"schema": {"type": "string"}}}});
+        let (client, mock) = generate(&spec).unwrap();
+        assert!(
+            client.contains("pub fn keep_artifacts(&self)"),
+            "the new operation is a method"
+        );
+        assert!(mock.contains("fn keep_artifacts"), "and a mock");
+        assert!(
+            !client.contains("ResponseValue::from_response"),
+            "every answer uses the decoder"
+        );
     }
 
     #[test]
@@ -674,7 +800,7 @@ mod tests {
             target: Target::Function,
             find: "pub fn ok(self, value: u8) -> Self { Self(value) }",
             replace: "pub fn ok(self, value: u16) -> Self { Self(value) }",
-            expected: 1,
+            expected: Expect::Exactly(1),
         }];
         let code = "impl Then { pub fn ok(self, value: u8) -> Self { Self(value) } }";
         assert!(edited(edit, code).unwrap().contains("value: u16"));

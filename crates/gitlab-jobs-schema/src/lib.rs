@@ -33,7 +33,7 @@ mod job_basic;
 mod job_or_bridge;
 mod job_project;
 mod job_status;
-mod open_enum;
+pub mod open_enum;
 mod pipeline;
 mod project_id;
 mod requests;

@@ -145,6 +145,18 @@ pub struct KeysetPagination {
     pub cursor: Option<String>,
 }
 
+/// The schemas of the closed enums below, which exist only for the OpenAPI document: a
+/// generated client (progenitor's, for `gitlab-jobs-client`) makes its own types of them, where
+/// every other schema of the contract is a model of this crate.
+pub fn generated_by_clients() -> [std::borrow::Cow<'static, str>; 3] {
+    use schemars::JsonSchema;
+    [
+        PaginationMode::schema_name(),
+        KeysetOrderBy::schema_name(),
+        SortDirection::schema_name(),
+    ]
+}
+
 /// How a list is paginated, when not by offset.
 #[derive(Debug, Clone, Copy, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{
     CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus, JobVariableAttributes,
-    PlayJobRequest, ProjectId,
+    Manual, PlayJobRequest, ProjectId,
 };
-use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client, has_stopped};
+use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client};
 use tokio::io::AsyncWriteExt;
 
 use crate::args::{Command, JobArgs, ListArgs, Output, Polling};
@@ -403,7 +403,7 @@ async fn poll_until_stopped(
     let deadline = limit.map(|(deadline, _)| deadline);
     loop {
         let job = read(context, found).await?;
-        if has_stopped(&job) {
+        if job.has_stopped(Manual::Stops) {
             return Ok(job);
         }
         let pause = match deadline {

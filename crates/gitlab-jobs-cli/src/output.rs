@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use gitlab_jobs_client::models::{Bridge, FailureReason, Job, JobStatus, Timestamp};
+use gitlab_jobs_client::models::{Bridge, Job, JobBasic, JobStatus};
 use serde::Serialize;
 
 use crate::args::Output;
@@ -94,7 +94,7 @@ impl<W: Write> Printer<W> {
     pub fn single<T: Serialize>(
         mut self,
         job: &T,
-        facts: Facts<'_>,
+        facts: Facts,
         headline: Option<&str>,
     ) -> io::Result<()> {
         match self.form {
@@ -120,75 +120,45 @@ impl<W: Write> Printer<W> {
     }
 }
 
-fn row(job: &Facts<'_>) -> [String; 7] {
+fn row(facts: &Facts) -> [String; 7] {
+    let job = &facts.basic;
     [
         job.id.to_string(),
         clean(job.status.as_str()),
-        clean(job.stage),
-        clean(job.name),
-        clean(job.r#ref),
+        clean(&job.stage),
+        clean(&job.name),
+        clean(&job.r#ref),
         job.duration.map(duration).unwrap_or_default(),
         job.failure_reason
+            .as_ref()
             .map(|reason| clean(reason.as_str()))
             .unwrap_or_default(),
     ]
 }
 
-/// What a person is shown of a job or a trigger job: the keys the two share.
-pub struct Facts<'a> {
-    id: i64,
-    name: &'a str,
-    status: &'a JobStatus,
-    stage: &'a str,
-    r#ref: &'a str,
-    pipeline: Option<i64>,
+/// What a person is shown of a job or a trigger job: the keys the two share, and the
+/// pipeline a trigger job started.
+pub struct Facts {
+    basic: JobBasic,
     downstream_pipeline: Option<i64>,
-    failure_reason: Option<&'a FailureReason>,
-    allow_failure: bool,
-    created_at: &'a Timestamp,
-    started_at: Option<&'a Timestamp>,
-    finished_at: Option<&'a Timestamp>,
-    duration: Option<f64>,
-    user: Option<&'a str>,
-    web_url: &'a str,
 }
 
-/// The facts of a `Job` or a `Bridge`, whose shared keys have the same names and types.
-macro_rules! facts {
-    ($job:expr, $downstream_pipeline:expr) => {
+impl Facts {
+    pub fn of_job(job: &Job) -> Facts {
         Facts {
-            id: $job.id,
-            name: &$job.name,
-            status: &$job.status,
-            stage: &$job.stage,
-            r#ref: &$job.r#ref,
-            pipeline: $job.pipeline.as_ref().map(|pipeline| pipeline.id),
-            downstream_pipeline: $downstream_pipeline,
-            failure_reason: $job.failure_reason.as_ref(),
-            allow_failure: $job.allow_failure,
-            created_at: &$job.created_at,
-            started_at: $job.started_at.as_ref(),
-            finished_at: $job.finished_at.as_ref(),
-            duration: $job.duration,
-            user: $job.user.as_ref().map(|user| user.username.as_str()),
-            web_url: &$job.web_url,
+            basic: job.basic(),
+            downstream_pipeline: None,
         }
-    };
-}
-
-impl Facts<'_> {
-    pub fn of_job(job: &Job) -> Facts<'_> {
-        facts!(job, None)
     }
 
-    pub fn of_bridge(bridge: &Bridge) -> Facts<'_> {
-        facts!(
-            bridge,
-            bridge
+    pub fn of_bridge(bridge: &Bridge) -> Facts {
+        Facts {
+            basic: bridge.basic(),
+            downstream_pipeline: bridge
                 .downstream_pipeline
                 .as_ref()
-                .map(|pipeline| pipeline.id)
-        )
+                .map(|pipeline| pipeline.id),
+        }
     }
 }
 
@@ -230,45 +200,46 @@ fn status_color(status: &JobStatus) -> &'static str {
 }
 
 /// A job for a person: the table's facts, one per line, with the times and the link.
-fn summary(job: &Facts<'_>, color: bool) -> String {
+fn summary(facts: &Facts, color: bool) -> String {
+    let job = &facts.basic;
     let mut fields: Vec<(&str, String)> = vec![
         ("job", job.id.to_string()),
-        ("name", clean(job.name)),
+        ("name", clean(&job.name)),
         ("status", clean(job.status.as_str())),
-        ("stage", clean(job.stage)),
-        ("ref", clean(job.r#ref)),
+        ("stage", clean(&job.stage)),
+        ("ref", clean(&job.r#ref)),
     ];
-    if let Some(pipeline) = job.pipeline {
-        fields.push(("pipeline", pipeline.to_string()));
+    if let Some(pipeline) = job.pipeline.as_ref() {
+        fields.push(("pipeline", pipeline.id.to_string()));
     }
-    if let Some(pipeline) = job.downstream_pipeline {
+    if let Some(pipeline) = facts.downstream_pipeline {
         fields.push(("downstream pipeline", pipeline.to_string()));
     }
-    if let Some(reason) = job.failure_reason {
+    if let Some(reason) = job.failure_reason.as_ref() {
         fields.push(("failure reason", clean(reason.as_str())));
     }
     if job.allow_failure {
         fields.push(("allowed to fail", "yes".into()));
     }
     fields.push(("created", job.created_at.to_string()));
-    if let Some(started) = job.started_at {
+    if let Some(started) = &job.started_at {
         fields.push(("started", started.to_string()));
     }
-    if let Some(finished) = job.finished_at {
+    if let Some(finished) = &job.finished_at {
         fields.push(("finished", finished.to_string()));
     }
     if let Some(seconds) = job.duration {
         fields.push(("duration", duration(seconds)));
     }
-    if let Some(user) = job.user {
-        fields.push(("user", clean(user)));
+    if let Some(user) = &job.user {
+        fields.push(("user", clean(&user.username)));
     }
-    fields.push(("web", clean(job.web_url)));
+    fields.push(("web", clean(&job.web_url)));
     let width = fields.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     let mut text = String::new();
     for (name, value) in fields {
         let value = match (name, color) {
-            ("status", true) => format!("\x1b[{}m{value}\x1b[0m", status_color(job.status)),
+            ("status", true) => format!("\x1b[{}m{value}\x1b[0m", status_color(&job.status)),
             _ => value,
         };
         writeln!(text, "{name:width$}  {value}").expect("a string");

@@ -71,7 +71,7 @@ pub use generated::*;
 #[doc(inline)]
 pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
-pub use log::{FollowLog, LogRead, has_stopped};
+pub use log::{FollowLog, LogRead};
 pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
 pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};

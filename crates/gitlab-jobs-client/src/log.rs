@@ -9,22 +9,13 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use gitlab_jobs_schema::{Job, ProjectId};
+use gitlab_jobs_schema::{Job, Manual, ProjectId};
 use http_content_range::ContentRange;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderMap};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::{Call, CallError, CallErrorKind, Client};
-
-/// Whether a job has stopped in a way a follower should stop for: a terminal status; `manual`,
-/// where it waits for a person to play it; or a status this crate does not know, once GitLab
-/// has set `finished_at`. `created`, `scheduled` and the active statuses go on by themselves.
-pub fn has_stopped(job: &Job) -> bool {
-    job.status.is_terminal()
-        || job.status.is_playable()
-        || (!job.status.is_known() && job.finished_at.is_some())
-}
 
 /// The longest part of a log taken without `Content-Length`: such a body is held until it
 /// ends, to be checked against its range before it is written. A longer part is asked for
@@ -474,7 +465,7 @@ impl Body {
 /// the server honours the range, following a log that grows to N bytes transfers about N
 /// bytes; where it answers the whole log, as GitLab does for a running job's live log, the
 /// bytes already written are skipped. Between reads it checks the job's status, and it stops,
-/// after writing the rest of the log, once the job has stopped (see [`has_stopped`]).
+/// after writing the rest of the log, once the job has stopped ([`Job::has_stopped`] with [`Manual::Stops`]).
 ///
 /// With a [`timeout`](FollowLog::timeout), it ends by then whatever the server does: a hung
 /// request, a rate limit asking for a longer wait, a log that never ends.
@@ -533,7 +524,7 @@ impl FollowLog<'_> {
                 .await
                 .map_err(|err| gave_up(err, last_status.clone()))?;
             written += read.written;
-            if has_stopped(&job) {
+            if job.has_stopped(Manual::Stops) {
                 return Ok(job);
             }
             if deadline.is_some_and(|deadline| {

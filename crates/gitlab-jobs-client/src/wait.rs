@@ -2,15 +2,15 @@
 
 use std::time::{Duration, Instant};
 
-use gitlab_jobs_schema::{Job, ProjectId};
+use gitlab_jobs_schema::{Job, Manual, ProjectId};
 
 use crate::{Call, CallError, CallErrorKind, Client};
 
 impl Client {
-    /// Polls a job every `poll` until it reaches a terminal status (`success`, `failed`,
-    /// `canceled`, `skipped`, or an unknown one with `finished_at` set), and returns it.
-    /// A `manual` job waits for a person, and `scheduled` for its time: both are waited for
-    /// too, up to `timeout`, after which the error is `TimedOut`.
+    /// Polls a job every `poll` until it has stopped ([`Job::has_stopped`] with
+    /// [`Manual::GoesOn`]: a terminal status, or an unknown one with `finished_at` set), and
+    /// returns it. A `manual` job waits for a person, and `scheduled` for its time: both are
+    /// waited for too, up to `timeout`, after which the error is `TimedOut`.
     ///
     /// `timeout` bounds everything inside the wait: a request that hangs, a retry GitLab asks
     /// to wait longer for (a 429's `Retry-After`) and the pauses between polls. The error
@@ -40,7 +40,7 @@ impl Client {
                 .await
                 .map_err(|err| err.timed_out_after(started.elapsed(), last_status.clone()))?
                 .into_inner();
-            if job.status.is_terminal() || (!job.status.is_known() && job.finished_at.is_some()) {
+            if job.has_stopped(Manual::GoesOn) {
                 return Ok(job);
             }
             last_status = Some(job.status);

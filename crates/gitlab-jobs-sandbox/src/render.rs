@@ -149,50 +149,11 @@ fn runner_manager(store: &Store, id: i64) -> models::RunnerManager {
     }
 }
 
-/// The fields a job and a bridge share (`API::Entities::Ci::JobBasic`).
-struct Basic {
-    duration: Option<f64>,
-    queued_duration: Option<f64>,
-    user: Option<models::User>,
-    commit: Option<models::Commit>,
-    pipeline: models::PipelineBasic,
-    web_url: String,
-    project: models::JobProject,
-}
-
-fn basic(store: &Store, job: &Job, now: Time) -> Basic {
+/// The keys a job and a bridge share (`API::Entities::Ci::JobBasic`).
+fn basic(store: &Store, job: &Job, now: Time) -> models::JobBasic {
     let pipeline = &store.pipelines[&job.pipeline_id];
     let project = &store.projects[&job.project_id];
-    Basic {
-        duration: job
-            .started_at
-            .map(|started| seconds(started, job.finished_at.unwrap_or(now))),
-        queued_duration: job
-            .queued_at
-            .map(|queued| seconds(queued, job.started_at.or(job.finished_at).unwrap_or(now))),
-        user: job.user_id.map(|id| user(store, id)),
-        commit: commit(store, &project.path_with_namespace, &pipeline.sha),
-        pipeline: self::pipeline(store, job.pipeline_id),
-        web_url: format!(
-            "{}/{}/-/jobs/{}",
-            store.web_url, project.path_with_namespace, job.id
-        ),
-        project: models::JobProject {
-            ci_job_token_scope_enabled: project.job_token_scope_enabled,
-        },
-    }
-}
-
-/// A job as `API::Entities::Ci::Job` renders it; a bridge this way has no `runner_manager`.
-pub fn job(store: &Store, job: &Job, now: Time) -> models::Job {
-    let basic = basic(store, job, now);
-    let pipeline = &store.pipelines[&job.pipeline_id];
-    let archive = job
-        .artifacts
-        .iter()
-        .find(|a| a.file_type == ArtifactFileType::Archive);
-    let unexpired = job.artifacts_expire_at.is_none_or(|expiry| expiry > now);
-    models::Job {
+    models::JobBasic {
         id: job.id,
         status: job.status.clone(),
         stage: job.stage.clone(),
@@ -205,65 +166,70 @@ pub fn job(store: &Store, job: &Job, now: Time) -> models::Job {
         started_at: job.started_at.map(at),
         finished_at: job.finished_at.map(at),
         erased_at: job.erased_at.map(at).into(),
-        duration: basic.duration,
-        queued_duration: basic.queued_duration.into(),
-        user: basic.user,
-        commit: basic.commit,
-        pipeline: basic.pipeline.into(),
+        duration: job
+            .started_at
+            .map(|started| seconds(started, job.finished_at.unwrap_or(now))),
+        queued_duration: job
+            .queued_at
+            .map(|queued| seconds(queued, job.started_at.or(job.finished_at).unwrap_or(now)))
+            .into(),
+        user: job.user_id.map(|id| user(store, id)),
+        commit: commit(store, &project.path_with_namespace, &pipeline.sha),
+        pipeline: self::pipeline(store, job.pipeline_id).into(),
         failure_reason: SometimesSent(failure_reason(job)),
-        web_url: basic.web_url,
-        project: basic.project.into(),
-        artifacts_file: SometimesSent(archive.filter(|_| unexpired).map(|archive| {
-            models::JobArtifactsFile {
-                filename: archive.filename.clone(),
-                size: archive.size,
-            }
-        })),
-        artifacts: job.artifacts.clone(),
-        runner: job.runner_id.map(|id| runner(store, id)),
-        runner_manager: SometimesSent(
-            job.is_build()
-                .then(|| job.runner_manager_id.map(|id| runner_manager(store, id))),
+        web_url: format!(
+            "{}/{}/-/jobs/{}",
+            store.web_url, project.path_with_namespace, job.id
         ),
-        artifacts_expire_at: job.artifacts_expire_at.map(at).into(),
-        archived: job.archived.into(),
-        tag_list: job.tag_list.clone().into(),
+        project: models::JobProject {
+            ci_job_token_scope_enabled: project.job_token_scope_enabled,
+        }
+        .into(),
     }
 }
 
-/// A trigger job as `API::Entities::Ci::Bridge` renders it.
+/// A job as `API::Entities::Ci::Job` renders it; a bridge this way has no `runner_manager`.
+pub fn job(store: &Store, job: &Job, now: Time) -> models::Job {
+    let archive = job
+        .artifacts
+        .iter()
+        .find(|a| a.file_type == ArtifactFileType::Archive);
+    let unexpired = job.artifacts_expire_at.is_none_or(|expiry| expiry > now);
+    let artifacts_file = archive
+        .filter(|_| unexpired)
+        .map(|archive| models::JobArtifactsFile {
+            filename: archive.filename.clone(),
+            size: archive.size,
+        });
+    let runner_manager = job
+        .is_build()
+        .then(|| job.runner_manager_id.map(|id| runner_manager(store, id)));
+    models::Job::from_basic(
+        basic(store, job, now),
+        SometimesSent(artifacts_file),
+        job.artifacts.clone(),
+        job.runner_id.map(|id| runner(store, id)),
+        SometimesSent(runner_manager),
+        job.artifacts_expire_at.map(at).into(),
+        job.archived.into(),
+        job.tag_list.clone().into(),
+    )
+}
+
+/// A trigger job as `API::Entities::Ci::Bridge` renders it: no coverage, and the pipeline it
+/// started.
 pub fn bridge(store: &Store, job: &Job, now: Time) -> models::Bridge {
-    let basic = basic(store, job, now);
-    let pipeline = &store.pipelines[&job.pipeline_id];
     let downstream = match job.kind {
         Kind::Bridge {
             downstream_pipeline_id,
         } => downstream_pipeline_id,
         Kind::Build => None,
     };
-    models::Bridge {
-        id: job.id,
-        status: job.status.clone(),
-        stage: job.stage.clone(),
-        name: job.name.clone(),
-        r#ref: pipeline.r#ref.clone(),
-        tag: pipeline.tag,
+    let basic = models::JobBasic {
         coverage: None,
-        allow_failure: job.allow_failure,
-        created_at: at(job.created_at),
-        started_at: job.started_at.map(at),
-        finished_at: job.finished_at.map(at),
-        erased_at: job.erased_at.map(at).into(),
-        duration: basic.duration,
-        queued_duration: basic.queued_duration.into(),
-        user: basic.user,
-        commit: basic.commit,
-        pipeline: basic.pipeline.into(),
-        failure_reason: SometimesSent(failure_reason(job)),
-        web_url: basic.web_url,
-        project: basic.project.into(),
-        downstream_pipeline: downstream.map(|id| self::pipeline(store, id)),
-    }
+        ..basic(store, job, now)
+    };
+    models::Bridge::from_basic(basic, downstream.map(|id| self::pipeline(store, id)))
 }
 
 /// Sent only for a failed job; a failed job without a recorded reason has `unknown_failure`.

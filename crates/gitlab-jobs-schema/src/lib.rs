@@ -58,6 +58,7 @@ pub use commit::Commit;
 pub use error::{ApiError, ErrorBody, MessageBody, RateLimitBody, RateLimitMessage};
 pub use failure_reason::FailureReason;
 pub use job::Job;
+pub use job_basic::{JobBasic, Manual};
 pub use job_or_bridge::JobOrBridge;
 pub use job_project::JobProject;
 pub use job_status::{JobScope, JobStatus};

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{
     CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus, JobVariableAttributes,
-    Manual, PlayJobRequest, ProjectId,
+    MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId,
 };
 use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client};
 use tokio::io::AsyncWriteExt;
@@ -139,8 +139,8 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
         .collect();
     // Without a name filter, a small limit needs only one small page.
     let per_page = match (args.limit, &args.name) {
-        (Some(limit), None) => (limit as u64).clamp(1, 100),
-        _ => 100,
+        (Some(limit), None) => (limit as u64).clamp(1, MAX_PER_PAGE),
+        _ => MAX_PER_PAGE,
     };
     let (mut jobs, what) = match args.pipeline {
         Some(pipeline) => (

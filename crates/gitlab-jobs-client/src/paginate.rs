@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use gitlab_jobs_schema::{Bridge, Job, JobScope, ProjectId};
+use gitlab_jobs_schema::{Bridge, Job, JobScope, MAX_PER_PAGE, ProjectId};
 use reqwest::Url;
 use reqwest::header::HeaderMap;
 use tokio::sync::Semaphore;
@@ -374,9 +374,9 @@ impl ProjectJobs {
         self
     }
 
-    /// Jobs per page, from 1 to 100; 100 by default.
+    /// Jobs per page, from 1 to [`MAX_PER_PAGE`], the default.
     pub fn per_page(mut self, per_page: u64) -> Self {
-        self.per_page = per_page.clamp(1, 100);
+        self.per_page = per_page.clamp(1, MAX_PER_PAGE);
         self
     }
 
@@ -452,9 +452,9 @@ impl PipelineJobs {
         self
     }
 
-    /// Jobs per page, from 1 to 100; 100 by default.
+    /// Jobs per page, from 1 to [`MAX_PER_PAGE`], the default.
     pub fn per_page(mut self, per_page: u64) -> Self {
-        self.per_page = per_page.clamp(1, 100);
+        self.per_page = per_page.clamp(1, MAX_PER_PAGE);
         self
     }
 
@@ -514,9 +514,9 @@ pub struct PipelineBridges {
 }
 
 impl PipelineBridges {
-    /// Trigger jobs per page, up to 100 (the default).
+    /// Trigger jobs per page, from 1 to [`MAX_PER_PAGE`], the default.
     pub fn per_page(mut self, per_page: u64) -> Self {
-        self.per_page = per_page.clamp(1, 100);
+        self.per_page = per_page.clamp(1, MAX_PER_PAGE);
         self
     }
 
@@ -614,7 +614,7 @@ impl Client {
             project: project.into(),
             scope: Vec::new(),
             r#ref: None,
-            per_page: 100,
+            per_page: MAX_PER_PAGE,
             keyset: true,
         }
     }
@@ -628,7 +628,7 @@ impl Client {
             pipeline_id,
             scope: Vec::new(),
             include_retried: false,
-            per_page: 100,
+            per_page: MAX_PER_PAGE,
             concurrency: 4,
         }
     }
@@ -660,7 +660,7 @@ impl Client {
             project: project.into(),
             pipeline_id,
             scope: Vec::new(),
-            per_page: 100,
+            per_page: MAX_PER_PAGE,
             concurrency: 4,
         }
     }

@@ -7,26 +7,34 @@ use base64::engine::general_purpose::URL_SAFE;
 use crate::errors::Failure;
 use crate::query::Query;
 
-/// GitLab's `max_per_page`: larger values are served as 100.
-const MAX_PER_PAGE: i64 = 100;
 /// Over this many items, GitLab does not count them (no `X-Total`, no `rel="last"`).
 const COUNT_LIMIT: usize = 10_000;
 
-/// `per_page`: 20 unless given, at most 100, and never 0 or less.
-pub fn per_page(query: &Query) -> Result<usize, Failure> {
-    match query.int("per_page")? {
-        None => Ok(20),
-        Some(n) if n < 1 => Err(Failure::invalid_value("per_page")),
-        Some(n) => Ok(n.min(MAX_PER_PAGE) as usize),
-    }
+/// Which page a list request asks for, read once from its query, before anything else is
+/// done with it: a bad value is a 400 however the list is then paged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// `page`: 1 unless given, and never 0 or less.
+    pub page: usize,
+    /// `per_page`: 20 unless given, at most GitLab's `max_per_page`, and never 0 or less.
+    pub per_page: usize,
 }
 
-/// `page`: 1 unless given, and never 0 or less.
-pub fn page(query: &Query) -> Result<usize, Failure> {
-    match query.int("page")? {
-        None => Ok(1),
-        Some(n) if n < 1 => Err(Failure::invalid_value("page")),
-        Some(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+impl Paging {
+    pub fn read(query: &Query) -> Result<Paging, Failure> {
+        let per_page = match query.int("per_page")? {
+            None => 20,
+            Some(n) if n < 1 => return Err(Failure::invalid_value("per_page")),
+            Some(n) => usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .min(gitlab_jobs_schema::MAX_PER_PAGE as usize),
+        };
+        let page = match query.int("page")? {
+            None => 1,
+            Some(n) if n < 1 => return Err(Failure::invalid_value("page")),
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        Ok(Paging { page, per_page })
     }
 }
 
@@ -66,10 +74,9 @@ impl Location {
 pub fn offset_page<T: Clone>(
     items: impl Iterator<Item = T>,
     location: &Location,
+    Paging { page, per_page }: Paging,
     count: bool,
 ) -> Result<(Vec<T>, HeaderMap), Failure> {
-    let per_page = per_page(&location.query)?;
-    let page = page(&location.query)?;
     let skip = (page - 1).saturating_mul(per_page);
     let mut items = items.skip(skip);
     let selected: Vec<T> = items.by_ref().take(per_page).collect();
@@ -188,8 +195,8 @@ pub fn decode_cursor(cursor: &str) -> Result<i64, Failure> {
 pub fn keyset_page(
     ids_newest_first: impl Iterator<Item = i64>,
     location: &Location,
+    Paging { per_page, .. }: Paging,
 ) -> Result<(Vec<i64>, HeaderMap), Failure> {
-    let per_page = per_page(&location.query)?;
     // An empty cursor is no cursor: the first page.
     let after = location
         .query
@@ -232,14 +239,26 @@ mod tests {
         }
     }
 
+    /// A page of `items` as the request `query` asks for it.
+    fn offset(
+        items: std::ops::RangeInclusive<i32>,
+        query: &str,
+        count: bool,
+    ) -> (Vec<i32>, HeaderMap) {
+        let location = location(query);
+        let paging = Paging::read(&location.query).unwrap();
+        offset_page(items, &location, paging, count).unwrap()
+    }
+
+    fn keyset(ids: impl Iterator<Item = i64>, query: &str) -> (Vec<i64>, HeaderMap) {
+        let location = location(query);
+        let paging = Paging::read(&location.query).unwrap();
+        keyset_page(ids, &location, paging).unwrap()
+    }
+
     #[test]
     fn offset_headers_are_gitlabs() {
-        let (items, headers) = offset_page(
-            1..=45,
-            &location("per_page=20&page=2&scope[]=failed"),
-            false,
-        )
-        .unwrap();
+        let (items, headers) = offset(1..=45, "per_page=20&page=2&scope[]=failed", false);
         assert_eq!(items, (21..=40).collect::<Vec<_>>());
         assert_eq!(headers["x-page"], "2");
         assert_eq!(headers["x-next-page"], "3");
@@ -251,7 +270,7 @@ mod tests {
              <http://gitlab/api/v4/projects/1/jobs?page=3&per_page=20&scope%5B%5D=failed>; rel=\"next\", \
              <http://gitlab/api/v4/projects/1/jobs?page=1&per_page=20&scope%5B%5D=failed>; rel=\"first\""
         );
-        let (_, counted) = offset_page(1..=45, &location("per_page=20&page=3"), true).unwrap();
+        let (_, counted) = offset(1..=45, "per_page=20&page=3", true);
         assert_eq!(counted["x-total"], "45");
         assert_eq!(counted["x-total-pages"], "3");
         assert_eq!(counted["x-next-page"], "");
@@ -265,24 +284,29 @@ mod tests {
 
     #[test]
     fn per_page_is_clamped_and_zero_refused() {
-        assert_eq!(per_page(&Query::parse(Some("per_page=1000"))).unwrap(), 100);
+        let read = |query: &str| Paging::read(&Query::parse(Some(query)));
         assert_eq!(
-            per_page(&Query::parse(Some("per_page=0")))
-                .unwrap_err()
-                .status(),
-            400
+            read("per_page=1000").unwrap(),
+            Paging {
+                page: 1,
+                per_page: 100
+            }
         );
         assert_eq!(
-            page(&Query::parse(Some("page=0"))).unwrap_err().status(),
-            400
+            read("").unwrap(),
+            Paging {
+                page: 1,
+                per_page: 20
+            }
         );
+        assert_eq!(read("per_page=0").unwrap_err().status(), 400);
+        assert_eq!(read("page=0").unwrap_err().status(), 400);
     }
 
     #[test]
     fn keyset_walks_by_cursor_to_the_end() {
         let ids = || (1..=5).rev();
-        let (first, headers) =
-            keyset_page(ids(), &location("pagination=keyset&per_page=2")).unwrap();
+        let (first, headers) = keyset(ids(), "pagination=keyset&per_page=2");
         assert_eq!(first, [5, 4]);
         let link = headers["link"].to_str().unwrap();
         let cursor = link
@@ -302,11 +326,10 @@ mod tests {
             .unwrap(),
             4
         );
-        let (last, headers) = keyset_page(
+        let (last, headers) = keyset(
             ids(),
-            &location(&format!("pagination=keyset&per_page=3&cursor={cursor}")),
-        )
-        .unwrap();
+            &format!("pagination=keyset&per_page=3&cursor={cursor}"),
+        );
         assert_eq!(last, [3, 2, 1]);
         assert!(
             headers.get("link").is_none(),

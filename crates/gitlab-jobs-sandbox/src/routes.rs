@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::App;
 use crate::auth::{Caller, JobTokens};
 use crate::errors::Failure;
-use crate::pagination::{Location, keyset_page, offset_page, wants_keyset};
+use crate::pagination::{Location, Paging, keyset_page, offset_page, wants_keyset};
 use crate::query::parse_bool;
 use crate::render;
 use crate::request::Incoming;
@@ -115,8 +115,7 @@ async fn list_project_jobs(State(app): State<App>, request: Incoming) -> Answer 
     let caller = request.signed_in(&store, JobTokens::Accepted)?;
     let query = &request.query;
     let scope = query.scope(true)?;
-    crate::pagination::per_page(query)?;
-    crate::pagination::page(query)?;
+    let paging = Paging::read(query)?;
     let keyset = wants_keyset(query)?;
     app.check_jobs_rate_limit(caller)?;
     let project = request.project(&store, caller)?;
@@ -149,9 +148,9 @@ async fn list_project_jobs(State(app): State<App>, request: Incoming) -> Answer 
         });
     let location = location(&request);
     let (ids, headers) = if keyset {
-        keyset_page(ids, &location)?
+        keyset_page(ids, &location, paging)?
     } else {
-        offset_page(ids, &location, false)?
+        offset_page(ids, &location, paging, false)?
     };
     let now = store::now();
     let jobs: Vec<models::Job> = ids
@@ -169,8 +168,7 @@ async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer
     let query = &request.query;
     let scope = query.scope(false)?;
     let include_retried = query.bool("include_retried")?.unwrap_or(false);
-    crate::pagination::per_page(query)?;
-    crate::pagination::page(query)?;
+    let paging = Paging::read(query)?;
     let (project, pipeline) = request.pipeline(&store, caller)?;
     // Without read_build, GitLab's finder returns no jobs rather than a 403.
     let readable = caller.can_read_jobs(&store, project);
@@ -191,7 +189,7 @@ async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&request), true)?;
+    let (ids, headers) = offset_page(ids, &location(&request), paging, true)?;
     let now = store::now();
     let jobs: Vec<models::Job> = ids
         .iter()
@@ -218,8 +216,7 @@ async fn list_pipeline_trigger_jobs(State(app): State<App>, request: Incoming) -
     let caller = request.caller(&store, JobTokens::Ignored)?;
     let query = &request.query;
     let scope = query.scope(false)?;
-    crate::pagination::per_page(query)?;
-    crate::pagination::page(query)?;
+    let paging = Paging::read(query)?;
     let (project, pipeline) = request.pipeline(&store, caller)?;
     if !caller.can_read_jobs(&store, project) {
         return Err(Failure::forbidden(None));
@@ -240,7 +237,7 @@ async fn list_pipeline_trigger_jobs(State(app): State<App>, request: Incoming) -
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&request), true)?;
+    let (ids, headers) = offset_page(ids, &location(&request), paging, true)?;
     let now = store::now();
     let bridges: Vec<models::Bridge> = ids
         .iter()

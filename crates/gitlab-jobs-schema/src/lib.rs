@@ -74,6 +74,10 @@ pub use user::User;
 pub use user_basic::{UserBasic, UserState};
 pub use wire::{AlwaysSent, SometimesSent, Timestamp};
 
+/// The most items GitLab sends in one page of a list (its `max_per_page`): it serves a larger
+/// `per_page` as this many.
+pub const MAX_PER_PAGE: u64 = 100;
+
 #[cfg(feature = "openapi")]
 pub mod openapi;
 #[cfg(feature = "openapi")]

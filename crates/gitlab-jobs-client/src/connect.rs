@@ -207,6 +207,14 @@ impl Client {
         self.inner.on_retry = Some(std::sync::Arc::new(observer));
         self
     }
+
+    /// A copy of this client that tells `observer` of each successful answer's headers once
+    /// its body is read and before it is decoded: a job list asks for its next page meanwhile.
+    pub(crate) fn telling_heads(&self, observer: crate::hooks::HeadObserver) -> Self {
+        let mut client = self.clone();
+        client.inner.on_head = Some(observer);
+        client
+    }
 }
 
 /// `base_url` without a trailing slash, once it is known to be an absolute http(s) URL that

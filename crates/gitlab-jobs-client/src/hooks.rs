@@ -26,7 +26,14 @@ pub struct Settings {
     pub(crate) deadline: Option<Instant>,
     /// Told of each wait before a retry ([`Client::on_retry`]).
     pub(crate) on_retry: Option<RetryObserver>,
+    /// Told of a successful answer's headers once its body is read, before it is decoded
+    /// ([`Client::telling_heads`]).
+    pub(crate) on_head: Option<HeadObserver>,
 }
+
+/// What is told of a successful answer's headers before its body is decoded: the job lists ask
+/// for the next page meanwhile.
+pub(crate) type HeadObserver = std::sync::Arc<dyn Fn(&reqwest::header::HeaderMap) + Send + Sync>;
 
 impl Settings {
     pub(crate) fn new(auth: Auth) -> Self {
@@ -36,6 +43,7 @@ impl Settings {
             timeouts: Timeouts::default(),
             deadline: None,
             on_retry: None,
+            on_head: None,
         }
     }
 }
@@ -48,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("timeouts", &self.timeouts)
             .field("deadline", &self.deadline)
             .field("on_retry", &self.on_retry.as_ref().map(|_| "<fn>"))
+            .field("on_head", &self.on_head.as_ref().map(|_| "<fn>"))
             .finish()
     }
 }
@@ -81,9 +90,6 @@ impl Default for Timeouts {
     }
 }
 
-/// The operation whose answer is streamed to the caller rather than read whole.
-const STREAMED: &str = <crate::builder::GetJobLog<'static> as crate::Call>::OPERATION;
-
 /// The largest body read whole: far more than a page of 100 jobs (about 300 KiB), so that only
 /// a server that answers without end runs into it.
 const MAX_BODY: usize = 64 << 20;
@@ -101,7 +107,9 @@ impl ClientHooks<Settings> for Client {
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let streamed = info.operation_id == STREAMED;
+        // The generated client asks for JSON wherever the contract answers JSON; any other
+        // answer (a log) is the caller's to read as it arrives.
+        let streamed = !accepts_json(&request);
         let settings = self.inner();
         let timeouts = settings.timeouts;
         let started = Instant::now();
@@ -138,14 +146,25 @@ impl ClientHooks<Settings> for Client {
         };
         if let Ok(response) = &answer
             && response.status().is_success()
-            && crate::paginate::headers_arrived(response.headers())
+            && let Some(observer) = &settings.on_head
         {
-            // The list woken by the headers may wait on this thread's queue behind this task,
-            // which decodes the page next: let it ask for the next page first.
+            observer(response.headers());
+            // Whoever the headers woke may wait on this thread's queue behind this task, which
+            // decodes the body next: let it act first.
             tokio::task::yield_now().await;
         }
         answer
     }
+}
+
+/// Whether `request` asks for a JSON answer.
+fn accepts_json(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("application/json"))
 }
 
 impl Client {

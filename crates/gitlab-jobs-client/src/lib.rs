@@ -89,3 +89,40 @@ mod testing {
             .collect()
     }
 }
+
+/// The request path calls only downward: the transport (`hooks.rs`), the tries (`retry.rs`)
+/// and deadlines (`deadline.rs`) know nothing of the calls, lists, logs and waits built on
+/// them, which reach them through the client's settings only.
+#[cfg(test)]
+#[test]
+fn the_lower_layers_never_name_the_upper_ones() {
+    let upper = [
+        "paginate",
+        "log::",
+        "wait::",
+        "call::",
+        "Call",
+        "builder::",
+        "decode::",
+    ];
+    for (file, text) in [
+        ("hooks.rs", include_str!("hooks.rs")),
+        ("retry.rs", include_str!("retry.rs")),
+        ("deadline.rs", include_str!("deadline.rs")),
+    ] {
+        let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+        for line in code
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with("//"))
+        {
+            for name in upper {
+                assert!(
+                    !line.contains(name),
+                    "{file} names `{name}`, a layer above it: `{line}`; pass what it needs \
+                     through the client's Settings instead"
+                );
+            }
+        }
+    }
+}

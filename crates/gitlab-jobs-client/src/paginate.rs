@@ -38,24 +38,6 @@ impl<T> Page<T> {
     }
 }
 
-tokio::task_local! {
-    /// Where a page's fetch sends its headers as soon as the answer is read, before progenitor
-    /// decodes its body: the next page can be asked for meanwhile.
-    static HEADERS: std::cell::RefCell<Option<tokio::sync::oneshot::Sender<HeaderMap>>>;
-}
-
-/// Called by the hooks with a successful answer's headers; a page fetch listening for them
-/// (see [`launch`]) gets them, and the answer is whether one did.
-pub(crate) fn headers_arrived(headers: &HeaderMap) -> bool {
-    HEADERS
-        .try_with(|slot| {
-            slot.borrow_mut()
-                .take()
-                .is_some_and(|sender| sender.send(headers.clone()).is_ok())
-        })
-        .unwrap_or(false)
-}
-
 /// A page being fetched in its own task, which says its headers as soon as they are read.
 struct InFlight<T> {
     headers: tokio::sync::oneshot::Receiver<HeaderMap>,
@@ -86,11 +68,19 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// Starts fetching the page `at` names, or the first.
+/// Starts fetching the page `at` names, or the first, with a client that says the page's
+/// headers as soon as they are read.
 fn launch<L: Lister>(lister: &L, at: Option<Next>) -> InFlight<L::Item> {
     let (sender, headers) = tokio::sync::oneshot::channel();
-    let fetch = lister.fetch(at);
-    let page = tokio::spawn(HEADERS.scope(std::cell::RefCell::new(Some(sender)), fetch));
+    let sender = std::sync::Mutex::new(Some(sender));
+    let client = lister
+        .client()
+        .telling_heads(Arc::new(move |headers: &HeaderMap| {
+            if let Some(sender) = sender.lock().ok().and_then(|mut sender| sender.take()) {
+                let _ = sender.send(headers.clone());
+            }
+        }));
+    let page = tokio::spawn(lister.fetch(client, at));
     InFlight {
         headers,
         page: AbortOnDrop(page),
@@ -102,8 +92,14 @@ trait Lister: Clone + Send + Sync + 'static {
     type Item: Identified;
     /// The operation ID, for errors.
     fn operation(&self) -> &'static str;
-    /// The first page, or the page `at` points to.
-    fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Self::Item>, CallError>>;
+    /// The client the list was made with.
+    fn client(&self) -> &Client;
+    /// The first page, or the page `at` points to, fetched with `client`.
+    fn fetch(
+        &self,
+        client: Client,
+        at: Option<Next>,
+    ) -> BoxFuture<'static, Result<Page<Self::Item>, CallError>>;
 }
 
 /// An item of a list, newest first by ID.
@@ -400,11 +396,18 @@ impl Lister for ProjectJobs {
         <crate::builder::ListProjectJobs<'_> as Call>::OPERATION
     }
 
-    fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn fetch(
+        &self,
+        client: Client,
+        at: Option<Next>,
+    ) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
         Box::pin(async move {
-            let mut request = this
-                .client
+            let mut request = client
                 .list_project_jobs()
                 .id(this.project.clone())
                 .per_page(this.per_page);
@@ -479,11 +482,18 @@ impl Lister for PipelineJobs {
         <crate::builder::ListPipelineJobs<'_> as Call>::OPERATION
     }
 
-    fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn fetch(
+        &self,
+        client: Client,
+        at: Option<Next>,
+    ) -> BoxFuture<'static, Result<Page<Job>, CallError>> {
         let this = self.clone();
         Box::pin(async move {
-            let mut request = this
-                .client
+            let mut request = client
                 .list_pipeline_jobs()
                 .id(this.project.clone())
                 .pipeline_id(this.pipeline_id)
@@ -562,13 +572,20 @@ impl Lister for PipelineBridges {
         }
     }
 
-    fn fetch(&self, at: Option<Next>) -> BoxFuture<'static, Result<Page<Bridge>, CallError>> {
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn fetch(
+        &self,
+        client: Client,
+        at: Option<Next>,
+    ) -> BoxFuture<'static, Result<Page<Bridge>, CallError>> {
         let this = self.clone();
         // The two routes take the same parameters and answer alike.
         macro_rules! fetch {
             ($route:ident) => {{
-                let mut request = this
-                    .client
+                let mut request = client
                     .$route()
                     .id(this.project.clone())
                     .pipeline_id(this.pipeline_id)

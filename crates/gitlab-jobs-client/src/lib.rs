@@ -29,15 +29,16 @@
 //!   a status or failure reason GitLab adds later parses into `Other(String)` instead of failing.
 //! - A project is an ID or its raw full path (`group/subgroup/project`); the client
 //!   URL-encodes it once. Do not pass an encoded path: `%2F` would become `%252F`.
-//! - GitLab's error bodies come back typed: [`Error::ErrorResponse`] holds the status and a
-//!   [`models::ApiError`].
+//! - GitLab's error bodies come back typed: [`CallError::body`] is a [`models::ApiError`].
 //! - The job log comes back as a [`ByteStream`], read chunk by chunk, never buffered whole.
 //! - Credentials ([`Auth`]) are added to each request by the client's hooks and never show in
 //!   `Debug` output. Whichever constructor built the client, a token never leaves GitLab's
 //!   origin, an action is never sent to another origin, and every wait is bounded
 //!   ([`Timeouts`]): see [`Client::with_auth_and_http`].
-//! - Every call is retried as its method allows ([`RetryPolicy`]); [`Call::call`] gives one
-//!   error type, [`CallError`], with the operation, the status, GitLab's body and the attempts.
+//! - Call an operation with [`Call::call`]: every call is retried as its method allows
+//!   ([`RetryPolicy`]), and fails with one error type, [`CallError`], with the operation, the
+//!   status, GitLab's body and the attempts. progenitor's `.send()` makes the same request
+//!   and gives its own [`Error`].
 //! - Lists come as streams ([`Client::project_jobs`], [`Client::pipeline_jobs`],
 //!   [`Client::pipeline_bridges`]), logs can be written to any `AsyncWrite` or followed while
 //!   the job runs ([`Client::write_log`], [`Client::follow_log`]), and
@@ -49,7 +50,11 @@ mod auth;
 mod call;
 mod connect;
 mod deadline;
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
 pub mod decode;
+#[cfg(not(feature = "bench-internals"))]
+mod decode;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
 mod hooks;
@@ -66,7 +71,9 @@ pub use connect::{BuildError, default_http_client};
 /// that reading one needs no other crate.
 #[doc(no_inline)]
 pub use futures_util::stream::{StreamExt, TryStreamExt};
-pub use generated::*;
+pub use generated::{
+    ByteStream, Client, ClientInfo, Error, ResponseValue, builder, prelude, types,
+};
 /// The models of the Jobs API, from `gitlab-jobs-schema`, documented here with the client.
 #[doc(inline)]
 pub use gitlab_jobs_schema as models;

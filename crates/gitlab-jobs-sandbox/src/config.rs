@@ -1,135 +1,260 @@
-//! What a sandbox serves and how it misbehaves.
+//! What a sandbox serves and how it misbehaves: the library's configuration and the
+//! command line's options, said once (clap reads these types, and `Default` is what the
+//! command line gives with no option).
 
+use std::path::PathBuf;
 use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser};
+
+/// Everything a sandbox is started with.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct Config {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seed of the data set and of the faults.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Jobs in the job list of the big project, acme/platform/api (20000 for a large one): at
+    /// least the 8 of its running pipeline; trigger jobs come on top.
+    #[arg(long, default_value_t = 200)]
+    pub jobs: usize,
+    /// Builds of one more, big pipeline of acme/platform/api, for listing a pipeline's jobs
+    /// page after page (5000 for 50 pages of 100).
+    #[arg(long, default_value_t = 0)]
+    pub pipeline_jobs: usize,
+    #[command(flatten)]
+    pub tokens: Tokens,
+    #[command(flatten)]
+    pub faults: Faults,
+    /// The GitLab version to be: /version says it, and features that came later are not
+    /// served (trigger_jobs before 19.2; retry and play limits and archived logs through
+    /// Workhorse before 19.5).
+    #[arg(long, default_value_t = Version::NEWEST, value_name = "VERSION")]
+    pub gitlab_version: Version,
+    /// Requests per user per --rate-limit-interval-secs to the project job list before a 429
+    /// (GitLab's `project_jobs_api_rate_limit`); 0 for no limit.
+    #[arg(long, default_value_t = 600)]
+    pub jobs_rate_limit: u32,
+    /// GitLab 19.5's limits on retrying and playing jobs: 3 a minute per user and job, and per
+    /// user and project 1250 retries and 750 plays a minute (the application settings'
+    /// defaults); only from 19.5. --no-job-action-rate-limits leaves them out.
+    #[arg(long = "no-job-action-rate-limits", action = ArgAction::SetFalse)]
+    pub job_action_rate_limits: bool,
+    /// The window GitLab's application rate limits count requests in, in seconds: 60 as on
+    /// GitLab; shorter to try a client's waiting. Its 429s ask for it (`Retry-After`).
+    #[arg(
+        long = "rate-limit-interval-secs",
+        value_name = "SECONDS",
+        default_value = "60",
+        value_parser = whole_seconds
+    )]
+    pub rate_limit_interval: Duration,
+    /// Serve values GitLab may add tomorrow on a few records: a job status, a failure reason,
+    /// an artifact type, a pipeline source and a runner type, each named `sandbox_future_*`.
+    #[arg(long)]
+    pub future_values: bool,
+    /// The reference page to serve at /docs; the sandbox's binary defaults to the one `cargo
+    /// xtask docs` wrote to openapi-docs/reference.html in the target folder
+    /// (CARGO_TARGET_DIR or target/), if it did.
+    #[arg(long)]
+    pub docs: Option<PathBuf>,
+    /// Turn on a GitLab feature flag, by GitLab's name (repeatable); each is off by default
+    /// as on GitLab, except where a version turns it on (see [`Feature`]).
+    #[arg(long = "feature", value_name = "FLAG")]
+    pub features: Vec<Feature>,
+    /// Honour `Range` on running jobs' live logs too. GitLab answers a live log whole and
+    /// ranges only an archived one; this models a server that ranges both.
+    #[arg(long)]
+    pub live_log_ranges: bool,
+    #[command(flatten)]
+    pub grow_logs: Option<GrowLogs>,
+}
+
+impl Config {
+    /// Whether the GitLab feature flag is on: turned on, or on by default in the version.
+    pub fn flag(&self, feature: Feature) -> bool {
+        self.features.contains(&feature) || feature.on_by_default_in(self.gitlab_version)
+    }
+}
+
+/// A faithful fake of GitLab's Jobs API on loopback, with a seeded data set.
+#[derive(Debug, Parser)]
+#[command(name = "gitlab-jobs-sandbox", version)]
+pub struct CommandLine {
+    #[command(flatten)]
+    pub config: Config,
+}
+
+impl Default for Config {
+    /// What `gitlab-jobs-sandbox` serves without options.
+    fn default() -> Self {
+        CommandLine::parse_from(["gitlab-jobs-sandbox"]).config
+    }
+}
 
 /// The tokens of the seeded users. Every user's token can be set; the defaults are printed
 /// when the sandbox starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct Tokens {
-    /// Administrator `root`: every project, every action.
+    /// Token of root, the administrator: every project, every action.
+    #[arg(
+        long = "root-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-root"
+    )]
     pub root: String,
-    /// `maria`, Maintainer of every project.
+    /// Token of maria, Maintainer of every project.
+    #[arg(
+        long = "maintainer-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-maintainer"
+    )]
     pub maintainer: String,
-    /// `devon`, Developer of every project.
+    /// Token of devon, Developer of every project.
+    #[arg(
+        long = "developer-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-developer"
+    )]
     pub developer: String,
-    /// `rita`, Reporter of every project: may read jobs, not act on them.
+    /// Token of rita, Reporter of every project: may read jobs, not act on them.
+    #[arg(
+        long = "reporter-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-reporter"
+    )]
     pub reporter: String,
-    /// `gus`, Guest of the private project: sees it, but not its jobs.
+    /// Token of gus, Guest of the private project: sees it, but not its jobs.
+    #[arg(
+        long = "guest-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-guest"
+    )]
     pub guest: String,
-    /// `root` again, with the `read_api` scope only: reads, but every action is a 403.
+    /// A token of root with the `read_api` scope only: reads, but every action is a 403.
+    #[arg(
+        long = "read-api-token",
+        value_name = "TOKEN",
+        default_value = "glpat-sandbox-read-api"
+    )]
     pub read_only: String,
-    /// An OAuth 2 access token of `root`, sent as `Authorization: Bearer`.
+    /// An OAuth 2 access token of root, sent as `Authorization: Bearer`.
+    #[arg(
+        long = "oauth-token",
+        value_name = "TOKEN",
+        default_value = "sandbox-oauth-root"
+    )]
     pub oauth: String,
 }
 
 impl Default for Tokens {
     fn default() -> Self {
-        Tokens {
-            root: "glpat-sandbox-root".into(),
-            maintainer: "glpat-sandbox-maintainer".into(),
-            developer: "glpat-sandbox-developer".into(),
-            reporter: "glpat-sandbox-reporter".into(),
-            guest: "glpat-sandbox-guest".into(),
-            read_only: "glpat-sandbox-read-api".into(),
-            oauth: "sandbox-oauth-root".into(),
-        }
+        Config::default().tokens
     }
 }
 
 /// Faults injected into answers, each off by default. Shares are fractions of requests, from 0
 /// to 1, drawn from the seeded generator, so a run with the same seed and requests in the same
 /// order misbehaves the same way.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct Faults {
-    /// Added to every answer.
+    /// Milliseconds added to every answer.
+    #[arg(long = "latency-ms", value_name = "MS", default_value = "0", value_parser = millis)]
     pub latency: Duration,
-    /// Share of requests answered 500, 502 or 503 before they are handled.
+    /// Share (0 to 1) of requests answered 500, 502 or 503 before they are handled.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     pub server_errors: f64,
-    /// Share of requests answered 429 before they are handled.
+    /// Share (0 to 1) of requests answered 429 by an instance throttle (plain text, RateLimit
+    /// headers), on any route, before they are handled.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     pub rate_limited: f64,
-    /// Share of requests whose connection is dropped after they are handled: the action took
-    /// effect, the answer never arrives.
+    /// Share (0 to 1) of requests whose connection drops after they are handled: the action
+    /// took effect, the answer never arrives.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     pub dropped: f64,
-    /// Answer the job log with a redirect to a second loopback origin, which serves it without
-    /// credentials, as object storage does on some installations.
+    /// Redirect job logs to a second loopback origin, which serves them without credentials,
+    /// as object storage does on some installations.
+    #[arg(long)]
     pub redirect_logs: bool,
 }
 
-/// Everything a sandbox is started with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// The port to listen on, on 127.0.0.1; 0 for any free port.
-    pub port: u16,
-    /// Seeds the data set and the faults.
-    pub seed: u64,
-    /// Jobs in the project job list of the big project (`acme/platform/api`), at least the 8 of
-    /// its running pipeline; trigger jobs come on top.
-    pub jobs: usize,
-    /// Builds of one more pipeline of `acme/platform/api`, a big one for listing a pipeline's
-    /// jobs page after page (5000 make 50 pages of 100); none by default.
-    pub pipeline_jobs: usize,
-    pub tokens: Tokens,
-    pub faults: Faults,
-    /// The GitLab version the sandbox is: `GET /version` says it, and the features of the
-    /// Jobs API that came later are not served (see [`Version`]). The newest by default.
-    pub gitlab_version: Version,
-    /// Requests per user to the project job list in each [`rate_limit_interval`] before
-    /// GitLab's 429 (`project_jobs_api_rate_limit`, 600 by default); 0 turns the limit off.
-    ///
-    /// [`rate_limit_interval`]: Config::rate_limit_interval
-    pub jobs_rate_limit: u32,
-    /// GitLab 19.5's limits on retrying and playing jobs: 3 a minute per user and job, and
-    /// per user and project 1250 retries and 750 plays a minute (the application settings'
-    /// defaults). On by default, and only from 19.5.
-    pub job_action_rate_limits: bool,
-    /// The window GitLab's application rate limits count requests in: a minute, as on
-    /// GitLab; shorter to try a client's waiting in a test. Its 429s ask for it in whole
-    /// seconds (`Retry-After`).
-    pub rate_limit_interval: Duration,
-    /// Serve, on a few records, values GitLab may add tomorrow (see
-    /// [`data::future`](crate::data::future)), so that a client can show it keeps them.
-    pub future_values: bool,
-    /// The reference page `cargo xtask docs` built, served at `/docs`.
-    pub docs: Option<std::path::PathBuf>,
-    /// GitLab feature flags that change the Jobs API, each off by default as on GitLab.
-    pub flags: FeatureFlags,
-    /// Honour `Range` on a running job's live log too. GitLab answers a live log whole and
-    /// ranges only an archived one; this models a server that ranges both.
-    pub live_log_ranges: bool,
-    /// Running jobs' logs grow while the sandbox runs.
-    pub grow_logs: Option<GrowLogs>,
+/// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
+/// bytes of lines; a log that reaches `finish_at` bytes ends its job with `success`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct GrowLogs {
+    /// Milliseconds between two growths of the logs.
+    #[arg(
+        long = "grow-every-ms",
+        value_name = "MS",
+        default_value = "1000",
+        value_parser = positive_millis,
+        requires = "bytes"
+    )]
+    pub every: Duration,
+    /// Grow every running job's log by this many bytes every --grow-every-ms.
+    #[arg(long = "grow-logs", value_name = "BYTES", required = false)]
+    pub bytes: usize,
+    /// End a growing job with `success` once its log reaches this many bytes.
+    #[arg(long, value_name = "BYTES", requires = "bytes")]
+    pub finish_at: Option<usize>,
 }
 
-/// GitLab feature flags the sandbox knows, named as GitLab names them. The default is what
-/// the newest version sets by default ([`FeatureFlags::defaults_of`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FeatureFlags {
-    /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403. Off by default.
-    pub ci_job_inputs: bool,
+/// GitLab feature flags that change the Jobs API, named as GitLab names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Feature {
+    /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403.
+    #[value(name = "ci_job_inputs")]
+    CiJobInputs,
     /// `ci_job_trace_api_range_via_workhorse`: the log route reads `byte_offset` and
-    /// `byte_limit`; off, it ignores them and answers the whole log. Off by default.
-    pub ci_job_trace_api_range_via_workhorse: bool,
+    /// `byte_limit`; off, it ignores them and answers the whole log.
+    #[value(name = "ci_job_trace_api_range_via_workhorse")]
+    CiJobTraceApiRangeViaWorkhorse,
     /// `ci_job_trace_api_archived_log_via_workhorse` (GitLab 19.5, on by default from 19.6 as
-    /// far as the evidence goes): Workhorse serves a finished job's archived log, with
-    /// `Range` (206, 416), `ETag` (304) and `Last-Modified`; off, and before 19.5, Rails
-    /// answers every log whole (200) and ignores those headers.
-    pub ci_job_trace_api_archived_log_via_workhorse: bool,
+    /// far as the evidence goes): Workhorse serves a finished job's archived log, with `Range`
+    /// (206, 416), `ETag` (304) and `Last-Modified`; off, and before 19.5, Rails answers every
+    /// log whole (200) and ignores those headers.
+    #[value(name = "ci_job_trace_api_archived_log_via_workhorse")]
+    CiJobTraceApiArchivedLogViaWorkhorse,
 }
 
-impl FeatureFlags {
-    /// The flags as GitLab `version` sets them by default.
-    pub fn defaults_of(version: Version) -> FeatureFlags {
-        FeatureFlags {
-            ci_job_inputs: false,
-            ci_job_trace_api_range_via_workhorse: false,
-            ci_job_trace_api_archived_log_via_workhorse: version >= Version::new(19, 6, 0),
+impl Feature {
+    /// Whether GitLab `version` turns the flag on by default.
+    pub fn on_by_default_in(self, version: Version) -> bool {
+        match self {
+            Feature::CiJobInputs | Feature::CiJobTraceApiRangeViaWorkhorse => false,
+            Feature::CiJobTraceApiArchivedLogViaWorkhorse => version >= Version::new(19, 6, 0),
         }
     }
 }
 
-impl Default for FeatureFlags {
-    fn default() -> Self {
-        FeatureFlags::defaults_of(Version::NEWEST)
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?} is not a share between 0 and 1")),
+    }
+}
+
+fn millis(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("{text:?} is not a whole number of milliseconds"))
+}
+
+fn positive_millis(text: &str) -> Result<Duration, String> {
+    millis(text).and_then(|duration| match duration.is_zero() {
+        false => Ok(duration),
+        true => Err("0 ms: give at least 1".to_owned()),
+    })
+}
+
+fn whole_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>() {
+        Ok(seconds) if seconds >= 1 => Ok(Duration::from_secs(seconds)),
+        _ => Err(format!(
+            "{text:?} is not a whole number of seconds, 1 or more"
+        )),
     }
 }
 
@@ -184,37 +309,6 @@ impl std::str::FromStr for Version {
     }
 }
 
-/// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
-/// bytes of lines; a log that reaches `finish_at` bytes ends its job with `success`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GrowLogs {
-    pub every: Duration,
-    pub bytes: usize,
-    pub finish_at: Option<usize>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            port: 0,
-            seed: 1,
-            jobs: 200,
-            pipeline_jobs: 0,
-            tokens: Tokens::default(),
-            faults: Faults::default(),
-            gitlab_version: Version::NEWEST,
-            jobs_rate_limit: 600,
-            job_action_rate_limits: true,
-            rate_limit_interval: Duration::from_secs(60),
-            future_values: false,
-            docs: None,
-            flags: FeatureFlags::default(),
-            live_log_ranges: false,
-            grow_logs: None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,11 +326,122 @@ mod tests {
 
     #[test]
     fn flags_default_as_each_version_has_them() {
-        assert!(
-            !FeatureFlags::defaults_of(Version::new(19, 5, 0))
-                .ci_job_trace_api_archived_log_via_workhorse
+        let archived = Feature::CiJobTraceApiArchivedLogViaWorkhorse;
+        let at = |version| Config {
+            gitlab_version: version,
+            ..Config::default()
+        };
+        assert!(!at(Version::new(19, 5, 0)).flag(archived));
+        assert!(Config::default().flag(archived));
+        assert!(!Config::default().flag(Feature::CiJobInputs));
+        let turned_on = CommandLine::parse_from([
+            "gitlab-jobs-sandbox",
+            "--gitlab-version",
+            "19.5",
+            "--feature",
+            "ci_job_trace_api_archived_log_via_workhorse",
+        ]);
+        assert!(turned_on.config.flag(archived));
+    }
+
+    /// The defaults the library gives are the command line's, and every option reaches its
+    /// field.
+    #[test]
+    fn the_command_line_sets_every_field() {
+        let defaults = Config::default();
+        assert_eq!((defaults.port, defaults.seed, defaults.jobs), (0, 1, 200));
+        assert_eq!(defaults.tokens.root, "glpat-sandbox-root");
+        assert!(defaults.job_action_rate_limits && defaults.grow_logs.is_none());
+        assert_eq!(defaults.rate_limit_interval, Duration::from_secs(60));
+        assert_eq!(defaults.faults, Faults::default());
+        let set = CommandLine::try_parse_from([
+            "gitlab-jobs-sandbox",
+            "--port",
+            "8929",
+            "--seed",
+            "7",
+            "--jobs",
+            "20",
+            "--pipeline-jobs",
+            "5",
+            "--root-token",
+            "r",
+            "--oauth-token",
+            "o",
+            "--latency-ms",
+            "30",
+            "--server-errors",
+            "0.5",
+            "--rate-limited",
+            "0.25",
+            "--dropped",
+            "0.1",
+            "--redirect-logs",
+            "--gitlab-version",
+            "19.2",
+            "--jobs-rate-limit",
+            "0",
+            "--no-job-action-rate-limits",
+            "--rate-limit-interval-secs",
+            "2",
+            "--future-values",
+            "--docs",
+            "page.html",
+            "--feature",
+            "ci_job_inputs",
+            "--live-log-ranges",
+            "--grow-logs",
+            "64",
+            "--grow-every-ms",
+            "50",
+            "--finish-at",
+            "4096",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!(
+            (set.port, set.seed, set.jobs, set.pipeline_jobs),
+            (8929, 7, 20, 5)
         );
-        assert!(FeatureFlags::default().ci_job_trace_api_archived_log_via_workhorse);
-        assert!(!FeatureFlags::default().ci_job_inputs);
+        assert_eq!(
+            (set.tokens.root.as_str(), set.tokens.oauth.as_str()),
+            ("r", "o")
+        );
+        assert_eq!(set.tokens.guest, "glpat-sandbox-guest");
+        assert_eq!(
+            set.faults,
+            Faults {
+                latency: Duration::from_millis(30),
+                server_errors: 0.5,
+                rate_limited: 0.25,
+                dropped: 0.1,
+                redirect_logs: true,
+            }
+        );
+        assert_eq!(set.gitlab_version, Version::new(19, 2, 0));
+        assert_eq!(set.jobs_rate_limit, 0);
+        assert!(!set.job_action_rate_limits);
+        assert_eq!(set.rate_limit_interval, Duration::from_secs(2));
+        assert!(set.future_values && set.live_log_ranges);
+        assert_eq!(set.docs, Some(PathBuf::from("page.html")));
+        assert_eq!(set.features, [Feature::CiJobInputs]);
+        assert_eq!(
+            set.grow_logs,
+            Some(GrowLogs {
+                every: Duration::from_millis(50),
+                bytes: 64,
+                finish_at: Some(4096),
+            })
+        );
+        for wrong in [
+            &["--server-errors", "2"][..],
+            &["--rate-limit-interval-secs", "0"],
+            &["--grow-every-ms", "10"],
+            &["--feature", "no_such_flag"],
+            &["--gitlab-version", "nineteen"],
+        ] {
+            let line = std::iter::once("gitlab-jobs-sandbox").chain(wrong.iter().copied());
+            assert!(CommandLine::try_parse_from(line).is_err(), "{wrong:?}");
+        }
     }
 }

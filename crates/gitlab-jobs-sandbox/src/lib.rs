@@ -48,7 +48,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, Faults, FeatureFlags, GrowLogs, Tokens, Version};
+pub use config::{Config, Faults, Feature, GrowLogs, Tokens, Version};
 
 use crate::auth::Caller;
 use crate::errors::Failure;

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::App;
 use crate::auth::{Caller, JobTokens};
+use crate::config::Feature;
 use crate::errors::Failure;
 use crate::pagination::{Location, Paging, keyset_page, offset_page, wants_keyset};
 use crate::query::parse_bool;
@@ -301,9 +302,11 @@ async fn get_job_log(State(app): State<App>, request: Incoming) -> Answer {
     }
     let ask = crate::log::Ask {
         headers: &request.headers,
-        archived_by_workhorse: app.config.flags.ci_job_trace_api_archived_log_via_workhorse
+        archived_by_workhorse: app
+            .config
+            .flag(Feature::CiJobTraceApiArchivedLogViaWorkhorse)
             && app.config.gitlab_version >= crate::Version::new(19, 5, 0),
-        window: window.filter(|_| app.config.flags.ci_job_trace_api_range_via_workhorse),
+        window: window.filter(|_| app.config.flag(Feature::CiJobTraceApiRangeViaWorkhorse)),
         live_ranges: app.config.live_log_ranges,
     };
     let (response, served) = crate::log::answer(job, ask);
@@ -519,7 +522,7 @@ async fn retry_job(State(app): State<App>, request: Incoming, body: Bytes) -> An
     if !caller.can_update_jobs(&store, project) {
         return Err(Failure::forbidden(None));
     }
-    if inputs.is_some() && !app.config.flags.ci_job_inputs {
+    if inputs.is_some() && !app.config.flag(Feature::CiJobInputs) {
         return Err(Failure::forbidden(Some(
             "The inputs parameter is not available",
         )));

@@ -11,7 +11,7 @@ use gitlab_jobs_client::models::{
 };
 use gitlab_jobs_client::{Call, CallErrorKind, Client, LogRead};
 use gitlab_jobs_sandbox::data::projects;
-use gitlab_jobs_sandbox::{Config, FeatureFlags, GrowLogs, Sandbox};
+use gitlab_jobs_sandbox::{Config, Feature, GrowLogs, Sandbox};
 
 async fn start(config: Config) -> Sandbox {
     Sandbox::start(Config {
@@ -240,9 +240,10 @@ async fn retry_inputs_need_the_feature_flag_and_play_takes_typed_inputs() {
     ]);
     for flag in [false, true] {
         let sandbox = start(Config {
-            flags: FeatureFlags {
-                ci_job_inputs: flag,
-                ..FeatureFlags::default()
+            features: if flag {
+                vec![Feature::CiJobInputs]
+            } else {
+                Vec::new()
             },
             ..Config::default()
         })

@@ -205,7 +205,7 @@ async fn the_contract_and_its_page_are_served_beside_the_api() {
 /// flag, on by default from 19.6).
 #[tokio::test]
 async fn the_version_says_which_features_are_served() {
-    use gitlab_jobs_sandbox::{Config, FeatureFlags, Version};
+    use gitlab_jobs_sandbox::{Config, Version};
 
     for (version, trigger_jobs, ranged) in [
         ("19.6.0", 200, 206),
@@ -215,7 +215,6 @@ async fn the_version_says_which_features_are_served() {
         let version: Version = version.parse().unwrap();
         let sandbox = gitlab_jobs_sandbox::Sandbox::start(Config {
             gitlab_version: version,
-            flags: FeatureFlags::defaults_of(version),
             jobs_rate_limit: 0,
             ..Config::default()
         })

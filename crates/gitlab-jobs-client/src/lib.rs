@@ -44,6 +44,36 @@
 //!   the job runs ([`Client::write_log`], [`Client::follow_log`]), and
 //!   [`Client::wait_for_terminal`] waits for a job to end.
 //!
+//! # How a call travels
+//!
+//! Each layer calls only the one below it, and learns what it needs from what that one returns
+//! or from the client's [`Settings`]; a test keeps the lower files from naming the upper ones.
+//!
+//! 1. **The builder** (`generated.rs`, written by `cargo xtask gen` from the contract) checks the
+//!    parameters, encodes the path and query, and makes the request. The generated client asks
+//!    for `Accept: application/json` wherever the contract answers JSON.
+//! 2. **The transport** (`hooks.rs`, progenitor's hooks `pre` and `exec`) adds the credentials,
+//!    then sends the request through **the tries** (`retry.rs`). A try waits at most
+//!    [`Timeouts::answer`] for the head, follows a GET's redirect to another origin without
+//!    credentials (redirects within GitLab's origin were followed by reqwest with the policy
+//!    of `connect.rs`), and reads a JSON answer whole, pausing at most [`Timeouts::idle`], at
+//!    most 64 MiB, with the token redacted; any other answer (a log) is left to stream, with
+//!    the same pause limit and the call's deadline. The tries retry what [`RetryPolicy`]
+//!    allows, wait as GitLab asks, and end by the call's deadline (`deadline.rs`). Once a
+//!    successful answer is read, the transport tells the client's head observer, if it has
+//!    one, of its headers.
+//! 3. **The decoder** (`decode.rs`, put in place of progenitor's by `cargo xtask gen`) reads
+//!    the JSON into the models; the builder returns progenitor's `ResponseValue` or [`Error`].
+//! 4. **The call** ([`Call::call`], `call.rs`) turns that into the answer or one [`CallError`],
+//!    with the number of tries. The tries are counted in the task that runs the call (a
+//!    task-local in `retry.rs`): progenitor's builder keeps its client and request to itself,
+//!    and its results carry no extensions, so nothing else can bring the count back up.
+//! 5. **Lists, logs and waits** (`paginate.rs`, `log.rs`, `wait.rs`) are made of calls. A
+//!    list fetches each page on a copy of the client whose head observer tells it the next
+//!    page's address before the page is decoded, so the next request leaves meanwhile; a log
+//!    read checks each answer's `Content-Range` before it writes a byte; a wait and a follow
+//!    put their deadline on a copy of the client ([`Client::with_deadline`]).
+//!
 //! `generated.rs` is written by `cargo xtask gen`; the rest of the crate is written by hand.
 
 mod auth;

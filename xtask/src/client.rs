@@ -200,7 +200,7 @@ pub fn generate(spec: &Value) -> Result<(String, String)> {
         .httpmock(&openapi, "gitlab_jobs_client")
         .map_err(|err| anyhow::anyhow!("progenitor failed on the httpmock helpers: {err}"))?;
     Ok((
-        format_rust(client, seal_constructors, CLIENT_EDITS)?,
+        format_rust(client, edit_client, CLIENT_EDITS)?,
         format_rust(mock, |_| Ok(()), MOCK_EDITS)?,
     ))
 }
@@ -603,6 +603,67 @@ const MOCK_EDITS: &[Edit] = &[
     },
 ];
 
+/// The client's own changes to progenitor's output: its constructors sealed, and each builder
+/// able to be made by another client.
+fn edit_client(file: &mut syn::File) -> Result<()> {
+    seal_constructors(file)?;
+    rebind_builders(file)
+}
+
+/// Gives every builder `client()`, the client that makes its request, and `made_by(client)`,
+/// the same request made by another client: `Call::call` sends it with a copy of the client
+/// that counts the tries, where the count would otherwise have to travel outside the call.
+/// Generation fails if there is no builder, or one without its `client` field.
+fn rebind_builders(file: &mut syn::File) -> Result<()> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .context("progenitor's output has no `builder` module; see rebind_builders in xtask/src/client.rs")?;
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in &module.1 {
+        let syn::Item::Struct(builder) = item else {
+            continue;
+        };
+        let name = &builder.ident;
+        let fields: Vec<&syn::Ident> = builder
+            .fields
+            .iter()
+            .filter_map(|field| field.ident.as_ref())
+            .collect();
+        if !fields.iter().any(|field| *field == "client") {
+            bail!(
+                "the builder {name} has no `client` field; progenitor's output changed: see \
+                 rebind_builders in xtask/src/client.rs"
+            );
+        }
+        let others: Vec<&&syn::Ident> = fields.iter().filter(|field| **field != "client").collect();
+        added.push(syn::parse_quote! {
+            impl<'a> #name<'a> {
+                /// The client that makes this request.
+                pub(crate) fn client(&self) -> &'a super::Client {
+                    self.client
+                }
+
+                /// This request, made by `client` instead.
+                pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> #name<'b> {
+                    #name { client, #(#others: self.#others),* }
+                }
+            }
+        });
+    }
+    if added.is_empty() {
+        bail!(
+            "progenitor's `builder` module has no builder; see rebind_builders in xtask/src/client.rs"
+        );
+    }
+    module.1.extend(added);
+    Ok(())
+}
+
 /// Progenitor makes two constructors of `Client` public: `new`, over a reqwest client that
 /// follows redirects to any origin within a 15-second limit on the whole request, and
 /// `new_with_client`, over any reqwest client. Either would build a client that carries
@@ -879,6 +940,31 @@ mod tests {
             !client.contains("ResponseValue::from_response"),
             "every answer uses the decoder"
         );
+    }
+
+    #[test]
+    fn every_builder_can_be_made_by_another_client_or_generation_fails() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client, id: Result<i64, String> } }",
+        )
+        .unwrap();
+        rebind_builders(&mut file).unwrap();
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains(
+                "pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetJob<'b>"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("GetJob { client, id: self.id }"), "{text}");
+        for broken in [
+            "pub mod builder { pub struct GetJob<'a> { id: Result<i64, String>, _a: &'a () } }",
+            "pub mod builder {}",
+            "pub mod other {}",
+        ] {
+            let mut file: syn::File = syn::parse_str(broken).unwrap();
+            assert!(rebind_builders(&mut file).is_err(), "{broken}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 use crate::builder;
 use crate::deadline::DeadlinePassed;
-use crate::retry::counting;
+use crate::retry::TryCount;
 
 /// Why a call failed: the operation, what went wrong, and how many tries it took.
 ///
@@ -308,8 +308,10 @@ macro_rules! calls {
 
                 fn call(self) -> impl Future<Output = Result<ResponseValue<$output>, CallError>> + Send {
                     async move {
-                        let (outcome, attempts) = counting(self.send()).await;
-                        outcome.map_err(|err| CallError::from_progenitor($operation, attempts, err))
+                        let tries = TryCount::default();
+                        let counting = self.client().counting_tries(&tries);
+                        let outcome = self.made_by(&counting).send().await;
+                        outcome.map_err(|err| CallError::from_progenitor($operation, tries.get(), err))
                     }
                 }
             }

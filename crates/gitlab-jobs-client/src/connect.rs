@@ -215,6 +215,14 @@ impl Client {
         client.inner.on_head = Some(observer);
         client
     }
+
+    /// A copy of this client that counts the tries of its requests in `count`: a call is made
+    /// with one, so that its error can say how many tries it took.
+    pub(crate) fn counting_tries(&self, count: &crate::retry::TryCount) -> Self {
+        let mut client = self.clone();
+        client.inner.tries = Some(count.clone());
+        client
+    }
 }
 
 /// `base_url` without a trailing slash, once it is known to be an absolute http(s) URL that

@@ -2051,6 +2051,190 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListProjectJobs<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> ListProjectJobs<'b> {
+            ListProjectJobs {
+                client,
+                id: self.id,
+                cursor: self.cursor,
+                order_by: self.order_by,
+                page: self.page,
+                pagination: self.pagination,
+                per_page: self.per_page,
+                ref_: self.ref_,
+                scope: self.scope,
+                sort: self.sort,
+            }
+        }
+    }
+    impl<'a> ListPipelineJobs<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> ListPipelineJobs<'b> {
+            ListPipelineJobs {
+                client,
+                id: self.id,
+                pipeline_id: self.pipeline_id,
+                include_retried: self.include_retried,
+                page: self.page,
+                per_page: self.per_page,
+                scope: self.scope,
+            }
+        }
+    }
+    impl<'a> ListPipelineBridges<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> ListPipelineBridges<'b> {
+            ListPipelineBridges {
+                client,
+                id: self.id,
+                pipeline_id: self.pipeline_id,
+                page: self.page,
+                per_page: self.per_page,
+                scope: self.scope,
+            }
+        }
+    }
+    impl<'a> ListPipelineTriggerJobs<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> ListPipelineTriggerJobs<'b> {
+            ListPipelineTriggerJobs {
+                client,
+                id: self.id,
+                pipeline_id: self.pipeline_id,
+                page: self.page,
+                per_page: self.per_page,
+                scope: self.scope,
+            }
+        }
+    }
+    impl<'a> GetJobByToken<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetJobByToken<'b> {
+            GetJobByToken { client }
+        }
+    }
+    impl<'a> GetAllowedAgents<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetAllowedAgents<'b> {
+            GetAllowedAgents { client }
+        }
+    }
+    impl<'a> GetJob<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetJob<'b> {
+            GetJob {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+            }
+        }
+    }
+    impl<'a> GetJobLog<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetJobLog<'b> {
+            GetJobLog {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                byte_limit: self.byte_limit,
+                byte_offset: self.byte_offset,
+                if_none_match: self.if_none_match,
+                range: self.range,
+            }
+        }
+    }
+    impl<'a> CancelJob<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> CancelJob<'b> {
+            CancelJob {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                body: self.body,
+            }
+        }
+    }
+    impl<'a> RetryJob<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> RetryJob<'b> {
+            RetryJob {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                body: self.body,
+            }
+        }
+    }
+    impl<'a> EraseJob<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> EraseJob<'b> {
+            EraseJob {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+            }
+        }
+    }
+    impl<'a> PlayJob<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> PlayJob<'b> {
+            PlayJob {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                body: self.body,
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -11,7 +11,7 @@ use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATIO
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 
 use crate::deadline::{DeadlinePassed, earliest};
-use crate::retry::{RetryObserver, RetryPolicy, Tried, Tries, send_with_retries};
+use crate::retry::{RetryObserver, RetryPolicy, Tried, Tries, TryCount, send_with_retries};
 use crate::{Auth, Client};
 
 /// What a [`Client`] carries besides its base URL and HTTP client: its credentials, retry
@@ -29,6 +29,8 @@ pub struct Settings {
     /// Told of a successful answer's headers once its body is read, before it is decoded
     /// ([`Client::telling_heads`]).
     pub(crate) on_head: Option<HeadObserver>,
+    /// Where the tries of a call are counted ([`Client::counting_tries`]).
+    pub(crate) tries: Option<TryCount>,
 }
 
 /// What is told of a successful answer's headers before its body is decoded: the job lists ask
@@ -44,6 +46,7 @@ impl Settings {
             deadline: None,
             on_retry: None,
             on_head: None,
+            tries: None,
         }
     }
 }
@@ -57,6 +60,7 @@ impl std::fmt::Debug for Settings {
             .field("deadline", &self.deadline)
             .field("on_retry", &self.on_retry.as_ref().map(|_| "<fn>"))
             .field("on_head", &self.on_head.as_ref().map(|_| "<fn>"))
+            .field("tries", &self.tries)
             .finish()
     }
 }
@@ -122,6 +126,7 @@ impl ClientHooks<Settings> for Client {
             operation: info.operation_id,
             deadline,
             observer: settings.on_retry.as_ref(),
+            count: settings.tries.as_ref(),
         };
         let tried = send_with_retries(tries, request, |request| async move {
             let method = request.method().clone();

@@ -64,10 +64,9 @@
 //!    one, of its headers.
 //! 3. **The decoder** (`decode.rs`, put in place of progenitor's by `cargo xtask gen`) reads
 //!    the JSON into the models; the builder returns progenitor's `ResponseValue` or [`Error`].
-//! 4. **The call** ([`Call::call`], `call.rs`) turns that into the answer or one [`CallError`],
-//!    with the number of tries. The tries are counted in the task that runs the call (a
-//!    task-local in `retry.rs`): progenitor's builder keeps its client and request to itself,
-//!    and its results carry no extensions, so nothing else can bring the count back up.
+//! 4. **The call** ([`Call::call`], `call.rs`) sends the builder's request with a copy of the
+//!    client whose settings count the tries (`made_by`, which `cargo xtask gen` gives every
+//!    builder), and turns the result into the answer or one [`CallError`] with that count.
 //! 5. **Lists, logs and waits** (`paginate.rs`, `log.rs`, `wait.rs`) are made of calls. A
 //!    list fetches each page on a copy of the client whose head observer tells it the next
 //!    page's address before the page is decoded, so the next request leaves meanwhile; a log

@@ -75,7 +75,10 @@ impl Client {
                     false => format!("bytes={at}-"),
                 });
             }
-            let (outcome, attempts) = crate::retry::counting(request.send()).await;
+            let tries = crate::retry::TryCount::default();
+            let counting = self.counting_tries(&tries);
+            let outcome = request.made_by(&counting).send().await;
+            let attempts = tries.get();
             let fail = |kind| CallError::new(OPERATION, attempts.max(1), kind);
             let (head, stream) = match outcome {
                 Ok(answer) => (

@@ -1,17 +1,13 @@
 //! Retries: which failures are retried, how long to wait, and how many tries are allowed.
 
-use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Request, Response, StatusCode};
 
 use crate::deadline::DeadlinePassed;
-
-tokio::task_local! {
-    /// Attempts made by the call running in this task, for `CallError`.
-    static ATTEMPTS: Cell<u32>;
-}
 
 /// How a [`Client`](crate::Client) retries.
 ///
@@ -120,19 +116,20 @@ pub(crate) fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
     header("ratelimit-resettime").and_then(until)
 }
 
-/// Counts one try of the call running in this task.
-fn count_attempt() {
-    let _ = ATTEMPTS.try_with(|attempts| attempts.set(attempts.get() + 1));
-}
+/// The tries made for one call, counted by the client copy the call is made with
+/// ([`Client::counting_tries`](crate::Client::counting_tries)).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TryCount(Arc<AtomicU32>);
 
-/// Runs `call`, counting the tries the client makes for it.
-pub(crate) async fn counting<T>(call: impl Future<Output = T>) -> (T, u32) {
-    ATTEMPTS
-        .scope(Cell::new(0), async {
-            let outcome = call.await;
-            (outcome, ATTEMPTS.with(Cell::get))
-        })
-        .await
+impl TryCount {
+    fn add_one(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The tries made so far.
+    pub(crate) fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// Why a try may be made again.
@@ -182,6 +179,8 @@ pub(crate) struct Tries<'a> {
     pub operation: &'static str,
     pub deadline: Option<Instant>,
     pub observer: Option<&'a RetryObserver>,
+    /// Where each try is counted, when the call counts them.
+    pub count: Option<&'a TryCount>,
 }
 
 /// How a call's tries ended.
@@ -232,7 +231,9 @@ where
     let mut spare = Some(request);
     loop {
         attempt += 1;
-        count_attempt();
+        if let Some(count) = tries.count {
+            count.add_one();
+        }
         let this = spare.take().expect("a request for each try");
         // A body that cannot be copied (a stream) allows one try only.
         spare = this.try_clone();

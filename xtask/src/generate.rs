@@ -8,7 +8,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use schemars::JsonSchema;
 use serde_json::Value;
 
 use gitlab_jobs_schema as models;
@@ -79,51 +78,117 @@ pub fn render() -> Result<Rendered> {
             contents: mock,
         },
     ];
-    outputs.extend(json_schemas()?);
+    outputs.extend(json_schemas(&spec)?);
     Ok(Rendered { outputs, losses })
 }
 
-/// One JSON Schema per model a payload can be, in the serialize contract: what the models (and
-/// GitLab) send.
-fn json_schemas() -> Result<Vec<Output>> {
-    fn schema_for<T: JsonSchema>() -> Result<Output> {
-        let generator = models::wire::schema_generator("/$defs");
-        let schema = generator.into_root_schema_for::<T>();
-        let mut value = serde_json::to_value(&schema)?;
-        let object = value
-            .as_object_mut()
-            .context("a root schema is an object")?;
-        let mut sealed = serde_json::Map::new();
-        sealed.insert("$comment".into(), SCHEMA_COMMENT.into());
-        sealed.append(object);
-        let name = T::schema_name();
-        let mut text = serde_json::to_string_pretty(&Value::Object(sealed))?;
+/// One JSON Schema (2020-12) per object of the contract: each component schema that is an
+/// object, or a choice of objects (`ApiError`, `JobOrBridge`), with every component it refers
+/// to under `$defs`, in the order they are first met. They are read from the document itself,
+/// so a model added to the contract gets its file with nothing listed here.
+fn json_schemas(spec: &Value) -> Result<Vec<Output>> {
+    let components = spec["components"]["schemas"]
+        .as_object()
+        .context("the document has no component schemas")?;
+    let mut outputs = Vec::new();
+    for (name, schema) in components {
+        let is_object = schema["type"] == "object";
+        let is_choice_of_objects = schema["oneOf"].as_array().is_some_and(|choices| {
+            choices.iter().all(|choice| {
+                choice["$ref"]
+                    .as_str()
+                    .and_then(|reference| reference.rsplit('/').next())
+                    .is_some_and(|other| {
+                        components.get(other).is_some_and(|o| o["type"] == "object")
+                    })
+            })
+        });
+        if !is_object && !is_choice_of_objects {
+            continue;
+        }
+        let mut defs = serde_json::Map::new();
+        collect_definitions(schema, components, &mut defs)?;
+        let mut root = serde_json::Map::new();
+        root.insert("$comment".into(), SCHEMA_COMMENT.into());
+        root.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
+        root.insert("title".into(), name.clone().into());
+        if let Value::Object(own) = as_root_refs(schema) {
+            root.extend(own);
+        }
+        if !defs.is_empty() {
+            root.insert("$defs".into(), Value::Object(defs));
+        }
+        let mut text = serde_json::to_string_pretty(&Value::Object(root))?;
         text.push('\n');
-        Ok(Output {
+        outputs.push(Output {
             path: format!("{SCHEMAS_DIR}/{name}.json"),
             contents: text,
-        })
+        });
     }
-    // The objects a response or request body can be, in alphabetical order.
-    Ok(vec![
-        schema_for::<models::AllowedAgents>()?,
-        schema_for::<models::ApiError>()?,
-        schema_for::<models::Bridge>()?,
-        schema_for::<models::CancelJobRequest>()?,
-        schema_for::<models::Commit>()?,
-        schema_for::<models::Job>()?,
-        schema_for::<models::JobArtifact>()?,
-        schema_for::<models::JobArtifactsFile>()?,
-        schema_for::<models::JobOrBridge>()?,
-        schema_for::<models::JobProject>()?,
-        schema_for::<models::PipelineBasic>()?,
-        schema_for::<models::PlayJobRequest>()?,
-        schema_for::<models::RetryJobRequest>()?,
-        schema_for::<models::Runner>()?,
-        schema_for::<models::RunnerManager>()?,
-        schema_for::<models::User>()?,
-        schema_for::<models::UserBasic>()?,
-    ])
+    Ok(outputs)
+}
+
+/// Adds to `defs` every component `schema` refers to, each before the ones it refers to
+/// itself, with its references pointing into `$defs`.
+fn collect_definitions(
+    schema: &Value,
+    components: &serde_json::Map<String, Value>,
+    defs: &mut serde_json::Map<String, Value>,
+) -> Result<()> {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object {
+                if key == "$ref" {
+                    let Some(name) = value.as_str().and_then(|r| r.strip_prefix(COMPONENT_REF))
+                    else {
+                        continue;
+                    };
+                    if defs.contains_key(name) {
+                        continue;
+                    }
+                    let component = components.get(name).with_context(|| {
+                        format!("the document refers to a schema it lacks: {name}")
+                    })?;
+                    defs.insert(name.to_owned(), as_root_refs(component));
+                    collect_definitions(component, components, defs)?;
+                } else {
+                    collect_definitions(value, components, defs)?;
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_definitions(item, components, defs)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+const COMPONENT_REF: &str = "#/components/schemas/";
+
+/// `schema` with its references to components pointing into the root's `$defs`.
+fn as_root_refs(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, value)| match (key.as_str(), value.as_str()) {
+                    ("$ref", Some(reference)) if reference.starts_with(COMPONENT_REF) => (
+                        key.clone(),
+                        Value::from(reference.replacen(COMPONENT_REF, "#/$defs/", 1)),
+                    ),
+                    _ => (key.clone(), as_root_refs(value)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(as_root_refs).collect()),
+        other => other.clone(),
+    }
 }
 
 /// A file on disk that differs from what `gen` would write.

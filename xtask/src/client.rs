@@ -624,10 +624,18 @@ fn rebind_builders(file: &mut syn::File) -> Result<()> {
         })
         .context("progenitor's output has no `builder` module; see rebind_builders in xtask/src/client.rs")?;
     let mut added: Vec<syn::Item> = Vec::new();
+    let mut calls: Vec<proc_macro2::TokenStream> = Vec::new();
     for item in &module.1 {
         let syn::Item::Struct(builder) = item else {
             continue;
         };
+        let (operation, output) = what_it_sends(&module.1, &builder.ident)?;
+        let name = &builder.ident;
+        let label = name.to_string();
+        calls.push(quote::quote! { (#label, #operation) });
+        added.push(syn::parse_quote! {
+            crate::call::calls!(#name => #operation: #output);
+        });
         let name = &builder.ident;
         let fields: Vec<&syn::Ident> = builder
             .fields
@@ -661,7 +669,91 @@ fn rebind_builders(file: &mut syn::File) -> Result<()> {
         );
     }
     module.1.extend(added);
+    module.1.push(syn::parse_quote! {
+        /// Each builder with a `.call()`, and its operation.
+        #[cfg(test)]
+        pub(crate) const CALLS: &[(&str, &str)] = &[#(#calls),*];
+    });
     Ok(())
+}
+
+/// The operation ID and the success type of the builder `name`, read from its `send` method:
+/// `OperationInfo { operation_id: "...", .. }` and `Result<ResponseValue<T>, Error<E>>`.
+fn what_it_sends(items: &[syn::Item], name: &syn::Ident) -> Result<(syn::LitStr, syn::Type)> {
+    let moved = || {
+        format!(
+            "the builder {name} has no `send` that answers `Result<ResponseValue<T>, _>` and names \
+             its `operation_id`; progenitor's output changed: see what_it_sends in \
+             xtask/src/client.rs"
+        )
+    };
+    let send = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
+            _ => None,
+        })
+        .filter(|block| {
+            matches!(&*block.self_ty, syn::Type::Path(ty)
+                if ty.path.segments.last().is_some_and(|last| last.ident == *name))
+        })
+        .flat_map(|block| &block.items)
+        .find_map(|item| match item {
+            syn::ImplItem::Fn(function) if function.sig.ident == "send" => Some(function),
+            _ => None,
+        })
+        .with_context(moved)?;
+    let syn::ReturnType::Type(_, answer) = &send.sig.output else {
+        bail!(moved());
+    };
+    let output = first_generic(answer, "Result")
+        .and_then(|value| first_generic(value, "ResponseValue"))
+        .with_context(moved)?
+        .clone();
+    let operation =
+        operation_id(quote::ToTokens::to_token_stream(&send.block)).with_context(moved)?;
+    Ok((operation, output))
+}
+
+/// `T` of `ty` when `ty` is `wrapper<T, ..>`.
+fn first_generic<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// The string after `operation_id:` anywhere in `tokens`.
+fn operation_id(tokens: proc_macro2::TokenStream) -> Option<syn::LitStr> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    tokens
+        .iter()
+        .enumerate()
+        .find_map(|(at, token)| match token {
+            TokenTree::Group(group) => operation_id(group.stream()),
+            TokenTree::Ident(ident) if ident == "operation_id" => {
+                match tokens.get(at + 1..at + 3)? {
+                    [TokenTree::Punct(colon), TokenTree::Literal(literal)]
+                        if colon.as_char() == ':' =>
+                    {
+                        syn::parse2(TokenTree::Literal(literal.clone()).into()).ok()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
 }
 
 /// Progenitor makes two constructors of `Client` public: `new`, over a reqwest client that
@@ -945,7 +1037,9 @@ mod tests {
     #[test]
     fn every_builder_can_be_made_by_another_client_or_generation_fails() {
         let mut file: syn::File = syn::parse_str(
-            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client, id: Result<i64, String> } }",
+            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client, id: Result<i64, String> } \
+             impl<'a> GetJob<'a> { pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<()>> { \
+             let info = OperationInfo { operation_id: \"get_job\" }; todo!() } } }",
         )
         .unwrap();
         rebind_builders(&mut file).unwrap();
@@ -957,8 +1051,19 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("GetJob { client, id: self.id }"), "{text}");
+        assert!(
+            text.contains("crate::call::calls!(GetJob => \"get_job\" : types::Job);"),
+            "{text}"
+        );
         for broken in [
             "pub mod builder { pub struct GetJob<'a> { id: Result<i64, String>, _a: &'a () } }",
+            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client } }",
+            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client } \
+             impl<'a> GetJob<'a> { pub async fn send(self) -> Result<types::Job, ()> { \
+             OperationInfo { operation_id: \"get_job\" } } } }",
+            "pub mod builder { pub struct GetJob<'a> { client: &'a super::Client } \
+             impl<'a> GetJob<'a> { pub async fn send(self) -> Result<ResponseValue<types::Job>, ()> { \
+             todo!() } } }",
             "pub mod builder {}",
             "pub mod other {}",
         ] {

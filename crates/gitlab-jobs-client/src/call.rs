@@ -7,9 +7,7 @@ use gitlab_jobs_schema::{ApiError, JobStatus};
 use progenitor_client::{Error, ResponseValue};
 use reqwest::StatusCode;
 
-use crate::builder;
 use crate::deadline::DeadlinePassed;
-use crate::retry::TryCount;
 
 /// Why a call failed: the operation, what went wrong, and how many tries it took.
 ///
@@ -299,44 +297,35 @@ pub trait Call: Sized {
     fn call(self) -> impl Future<Output = Result<ResponseValue<Self::Output>, CallError>> + Send;
 }
 
+/// Gives a builder of the generated client its `.call()`. The generator invokes it in
+/// `generated.rs` for every builder, with its operation ID and the type of a successful answer,
+/// all read from progenitor's output (`cargo xtask gen`), so a new operation needs no line here.
 macro_rules! calls {
-    ($($builder:ident => $operation:literal: $output:ty,)+) => {
+    ($($builder:ident => $operation:literal: $output:ty),+) => {
         $(
-            impl<'a> Call for builder::$builder<'a> {
+            impl<'a> crate::Call for $builder<'a> {
                 type Output = $output;
                 const OPERATION: &'static str = $operation;
 
-                fn call(self) -> impl Future<Output = Result<ResponseValue<$output>, CallError>> + Send {
+                fn call(
+                    self,
+                ) -> impl ::std::future::Future<
+                    Output = Result<ResponseValue<$output>, crate::CallError>,
+                > + Send {
                     async move {
-                        let tries = TryCount::default();
+                        let tries = crate::retry::TryCount::default();
                         let counting = self.client().counting_tries(&tries);
                         let outcome = self.made_by(&counting).send().await;
-                        outcome.map_err(|err| CallError::from_progenitor($operation, tries.get(), err))
+                        outcome.map_err(|err| {
+                            crate::CallError::from_progenitor($operation, tries.get(), err)
+                        })
                     }
                 }
             }
         )+
-
-        /// Each builder with a `Call`, and its operation.
-        #[cfg(test)]
-        const CALLS: &[(&str, &str)] = &[$((stringify!($builder), $operation)),+];
     };
 }
-
-calls! {
-    ListProjectJobs => "list_project_jobs": Vec<gitlab_jobs_schema::Job>,
-    ListPipelineJobs => "list_pipeline_jobs": Vec<gitlab_jobs_schema::Job>,
-    ListPipelineBridges => "list_pipeline_bridges": Vec<gitlab_jobs_schema::Bridge>,
-    ListPipelineTriggerJobs => "list_pipeline_trigger_jobs": Vec<gitlab_jobs_schema::Bridge>,
-    GetJobByToken => "get_job_by_token": gitlab_jobs_schema::Job,
-    GetAllowedAgents => "get_allowed_agents": gitlab_jobs_schema::AllowedAgents,
-    GetJob => "get_job": gitlab_jobs_schema::Job,
-    GetJobLog => "get_job_log": crate::ByteStream,
-    CancelJob => "cancel_job": gitlab_jobs_schema::Job,
-    RetryJob => "retry_job": gitlab_jobs_schema::Job,
-    EraseJob => "erase_job": gitlab_jobs_schema::Job,
-    PlayJob => "play_job": gitlab_jobs_schema::JobOrBridge,
-}
+pub(crate) use calls;
 
 #[cfg(test)]
 mod tests {
@@ -344,8 +333,7 @@ mod tests {
 
     use super::*;
 
-    /// A new operation in the contract gets a builder from progenitor, but a `.call()` only
-    /// from a line in `calls!`; this holds the two lists together.
+    /// The generator lists every builder in `calls!`; this holds that list to the contract.
     #[test]
     fn every_operation_of_the_contract_has_a_call() {
         let path = concat!(
@@ -362,14 +350,16 @@ mod tests {
             .filter_map(|operation| operation["operationId"].as_str().map(str::to_owned))
             .collect();
         contract.sort();
-        let mut called: Vec<String> = CALLS.iter().map(|(_, id)| (*id).to_owned()).collect();
+        let mut called: Vec<String> = crate::builder::CALLS
+            .iter()
+            .map(|(_, id)| (*id).to_owned())
+            .collect();
         called.sort();
         assert_eq!(
             called, contract,
-            "every operation of the contract needs one line in `calls!` in \
-             crates/gitlab-jobs-client/src/call.rs: `Builder => \"operation_id\": Output,`"
+            "every operation of the contract has a `.call()`: run `cargo xtask gen`"
         );
-        for (builder, id) in CALLS {
+        for (builder, id) in crate::builder::CALLS {
             let expected: String = id
                 .split('_')
                 .map(|word| word[..1].to_uppercase() + &word[1..])

@@ -2051,6 +2051,10 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(
+        ListProjectJobs => "list_project_jobs" : ::std::vec::Vec <
+        gitlab_jobs_schema::Job >
+    );
     impl<'a> ListProjectJobs<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2072,6 +2076,10 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(
+        ListPipelineJobs => "list_pipeline_jobs" : ::std::vec::Vec <
+        gitlab_jobs_schema::Job >
+    );
     impl<'a> ListPipelineJobs<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2090,6 +2098,10 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(
+        ListPipelineBridges => "list_pipeline_bridges" : ::std::vec::Vec <
+        gitlab_jobs_schema::Bridge >
+    );
     impl<'a> ListPipelineBridges<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2107,6 +2119,10 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(
+        ListPipelineTriggerJobs => "list_pipeline_trigger_jobs" : ::std::vec::Vec <
+        gitlab_jobs_schema::Bridge >
+    );
     impl<'a> ListPipelineTriggerJobs<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2124,6 +2140,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(GetJobByToken => "get_job_by_token" : gitlab_jobs_schema::Job);
     impl<'a> GetJobByToken<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2134,6 +2151,9 @@ pub mod builder {
             GetJobByToken { client }
         }
     }
+    crate::call::calls!(
+        GetAllowedAgents => "get_allowed_agents" : gitlab_jobs_schema::AllowedAgents
+    );
     impl<'a> GetAllowedAgents<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2144,6 +2164,7 @@ pub mod builder {
             GetAllowedAgents { client }
         }
     }
+    crate::call::calls!(GetJob => "get_job" : gitlab_jobs_schema::Job);
     impl<'a> GetJob<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2158,6 +2179,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(GetJobLog => "get_job_log" : ByteStream);
     impl<'a> GetJobLog<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2176,6 +2198,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(CancelJob => "cancel_job" : gitlab_jobs_schema::Job);
     impl<'a> CancelJob<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2191,6 +2214,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(RetryJob => "retry_job" : gitlab_jobs_schema::Job);
     impl<'a> RetryJob<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2206,6 +2230,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(EraseJob => "erase_job" : gitlab_jobs_schema::Job);
     impl<'a> EraseJob<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2220,6 +2245,7 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(PlayJob => "play_job" : gitlab_jobs_schema::JobOrBridge);
     impl<'a> PlayJob<'a> {
         /// The client that makes this request.
         pub(crate) fn client(&self) -> &'a super::Client {
@@ -2235,6 +2261,22 @@ pub mod builder {
             }
         }
     }
+    /// Each builder with a `.call()`, and its operation.
+    #[cfg(test)]
+    pub(crate) const CALLS: &[(&str, &str)] = &[
+        ("ListProjectJobs", "list_project_jobs"),
+        ("ListPipelineJobs", "list_pipeline_jobs"),
+        ("ListPipelineBridges", "list_pipeline_bridges"),
+        ("ListPipelineTriggerJobs", "list_pipeline_trigger_jobs"),
+        ("GetJobByToken", "get_job_by_token"),
+        ("GetAllowedAgents", "get_allowed_agents"),
+        ("GetJob", "get_job"),
+        ("GetJobLog", "get_job_log"),
+        ("CancelJob", "cancel_job"),
+        ("RetryJob", "retry_job"),
+        ("EraseJob", "erase_job"),
+        ("PlayJob", "play_job"),
+    ];
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -397,3 +397,24 @@ async fn transport_error(
         Ok(_) => unreachable!("a body whose only item is an error fails"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body read whole is the one buffer the decoder reads: neither the rebuilt answer nor
+    /// `bytes()` copies it.
+    #[tokio::test]
+    async fn a_body_read_whole_is_kept_in_one_buffer() {
+        let page = Bytes::from(br#"[{"id":1}]"#.repeat(1000));
+        let at = page.as_ptr();
+        let answer = Response::from(http::Response::new(reqwest::Body::from(page)));
+        let auth = Auth::private_token("glpat-not-in-the-body").unwrap();
+        let read = read_whole(answer, Duration::from_secs(5), &auth)
+            .await
+            .unwrap();
+        assert_eq!(read.content_length(), Some(10_000));
+        let body = read.bytes().await.unwrap();
+        assert_eq!(body.as_ptr(), at, "the body was copied");
+    }
+}

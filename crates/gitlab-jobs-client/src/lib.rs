@@ -65,8 +65,14 @@
 //! 3. **The decoder** (`decode.rs`, put in place of progenitor's by `cargo xtask gen`) reads
 //!    the JSON into the models; the builder returns progenitor's `ResponseValue` or [`Error`].
 //! 4. **The call** ([`Call::call`], `call.rs`) sends the builder's request with a copy of the
-//!    client whose settings count the tries (`made_by`, which `cargo xtask gen` gives every
-//!    builder), and turns the result into the answer or one [`CallError`] with that count.
+//!    client whose settings count the tries (`made_by`), and turns the result into the answer
+//!    or one [`CallError`] with that count. `cargo xtask gen` gives every builder its `made_by`
+//!    and its `.call()` (the `calls!` macro), so a new operation has both.
+//!
+//! A try that this crate ends itself (no head in time, a stalled or oversized body, the
+//! deadline) fails with a `reqwest::Error` made in `hooks.rs` around an I/O error that says
+//! why, because progenitor's `exec` hook can return no other error; [`CallError`] reads the
+//! cause back.
 //! 5. **Lists, logs and waits** (`paginate.rs`, `log.rs`, `wait.rs`) are made of calls. A
 //!    list fetches each page on a copy of the client whose head observer tells it the next
 //!    page's address before the page is decoded, so the next request leaves meanwhile; a log

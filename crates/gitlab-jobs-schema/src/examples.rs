@@ -29,6 +29,9 @@ macro_rules! example_files {
                 )
             }
         )+
+
+        /// The files in `src/examples/`, each read by the function of its name.
+        const FILES: &[&str] = &[$(concat!(stringify!($name), ".json")),+];
     };
 }
 
@@ -107,4 +110,25 @@ pub fn cancel_job_request() -> Value {
 }
 pub fn retry_job_request() -> Value {
     serde_json::json!({ "inputs": { "deploy_to": "production", "dry_run": false } })
+}
+
+#[cfg(test)]
+mod tests {
+    /// A new example file is read only once it is named in `example_files!`.
+    #[test]
+    fn every_example_file_is_read() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/src/examples");
+        let mut found: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        found.sort();
+        let mut listed: Vec<&str> = super::FILES.to_vec();
+        listed.sort();
+        assert_eq!(
+            found, listed,
+            "every file in src/examples/ needs its name in `example_files!` in \
+             crates/gitlab-jobs-schema/src/examples.rs"
+        );
+    }
 }

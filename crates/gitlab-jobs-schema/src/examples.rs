@@ -31,6 +31,7 @@ macro_rules! example_files {
         )+
 
         /// The files in `src/examples/`, each read by the function of its name.
+        #[cfg(test)]
         const FILES: &[&str] = &[$(concat!(stringify!($name), ".json")),+];
     };
 }

@@ -831,7 +831,7 @@ impl Client {
     /// Expires every job artifact of the project that may be deleted, at once: GitLab's regular
     /// cleanup then deletes their files, in the background, so they can take a while to go. The
     /// artifacts of each ref's newest successful pipeline are kept (where the project keeps them,
-    /// the default), as are artifacts kept by hand and job logs. A Maintainer or Owner may do so.
+    /// the default), and job logs are never deleted. A Maintainer or Owner may do so.
     /// Since GitLab 14.10.
     ///
     /// Sends a `DELETE` request to `/projects/{id}/artifacts`

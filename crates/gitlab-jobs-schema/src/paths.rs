@@ -403,6 +403,7 @@ job_operation! {
 
 /// The body of a download: bytes as they are stored, of any media type. In OpenAPI 3.1, a
 /// string with `contentMediaType`; in the 3.0.3 rendition, `format: binary`.
+#[derive(Debug)]
 pub struct Download;
 
 impl utoipa::PartialSchema for Download {
@@ -640,7 +641,7 @@ job_operation! {
 /// Expires every job artifact of the project that may be deleted, at once: GitLab's regular
 /// cleanup then deletes their files, in the background, so they can take a while to go. The
 /// artifacts of each ref's newest successful pipeline are kept (where the project keeps them,
-/// the default), as are artifacts kept by hand and job logs. A Maintainer or Owner may do so.
+/// the default), and job logs are never deleted. A Maintainer or Owner may do so.
 /// Since GitLab 14.10.
 #[utoipa::path(
     delete,

@@ -100,14 +100,46 @@ const NEWER_THAN_THE_DOCS: &[(&str, &str, &str)] = &[(
 /// The operations of GitLab's Job Artifacts API, which its own page documents, and where each
 /// is read from. Every other operation is on the jobs page.
 const ON_THE_ARTIFACTS_PAGE: &[(&str, &str, &str)] = &[
-    ("GET", "/projects/{id}/jobs/{job_id}/artifacts", "lib/api/ci/job_artifacts.rb"),
-    ("GET", "/projects/{id}/jobs/artifacts/{ref_name}/download", "lib/api/ci/job_artifacts.rb"),
-    ("GET", "/projects/{id}/jobs/{job_id}/artifacts/tree", "lib/api/ci/job_artifacts.rb, GitLab 18.8"),
-    ("GET", "/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}", "lib/api/ci/job_artifacts.rb"),
-    ("GET", "/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}", "lib/api/ci/job_artifacts.rb"),
-    ("POST", "/projects/{id}/jobs/{job_id}/artifacts/keep", "lib/api/ci/job_artifacts.rb"),
-    ("DELETE", "/projects/{id}/jobs/{job_id}/artifacts", "lib/api/ci/job_artifacts.rb"),
-    ("DELETE", "/projects/{id}/artifacts", "lib/api/ci/job_artifacts.rb"),
+    (
+        "GET",
+        "/projects/{id}/jobs/{job_id}/artifacts",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "GET",
+        "/projects/{id}/jobs/artifacts/{ref_name}/download",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "GET",
+        "/projects/{id}/jobs/{job_id}/artifacts/tree",
+        "lib/api/ci/job_artifacts.rb, GitLab 18.8",
+    ),
+    (
+        "GET",
+        "/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "GET",
+        "/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "POST",
+        "/projects/{id}/jobs/{job_id}/artifacts/keep",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "DELETE",
+        "/projects/{id}/jobs/{job_id}/artifacts",
+        "lib/api/ci/job_artifacts.rb",
+    ),
+    (
+        "DELETE",
+        "/projects/{id}/artifacts",
+        "lib/api/ci/job_artifacts.rb",
+    ),
 ];
 
 #[test]

@@ -308,9 +308,10 @@ or `job_token`). A token with the `read_api` scope may only read.";
         (url = "https://{host}/api/v4", description = "A GitLab Self-Managed or Dedicated instance",
             variables(("host" = (default = "gitlab.example.com", description = "Host name of the instance")))),
     ),
+    // In alphabetical order, as linters ask.
     tags(
-        (name = "jobs", description = "CI/CD jobs and their logs."),
         (name = "job_artifacts", description = "What jobs leave behind: their artifacts archives, the files in them, and keeping or deleting them."),
+        (name = "jobs", description = "CI/CD jobs and their logs."),
     ),
     // Operations in the order of GitLab's documentation pages: jobs, then job artifacts.
     paths(

@@ -433,7 +433,7 @@ macro_rules! artifact_download {
             $(#[doc = $doc])*
             $path,
             params($($param),+, ArchiveRange, ArtifactsIfNoneMatch),
-            content_type = "application/octet-stream",
+            content((inline(Download) = "application/octet-stream")),
             what = "archive",
             not_found = $not_found,
             responses(
@@ -465,7 +465,9 @@ macro_rules! artifact_download {
             $(#[doc = $doc])*
             $path,
             params($($param),+, ArtifactsIfNoneMatch),
-            content_type = "*/*",
+            // openapi-python-client reads only the first media type it knows, and `*/*` is
+            // not one: `application/octet-stream` first gives it bytes.
+            content((inline(Download) = "application/octet-stream"), (inline(Download) = "*/*")),
             what = "file",
             not_found = $not_found,
             responses(
@@ -480,7 +482,7 @@ macro_rules! artifact_download {
         $(#[doc = $doc:literal])*
         $path:literal,
         params($($param:ty),+),
-        content_type = $content_type:literal,
+        content($($content:tt)*),
         what = $what:literal,
         not_found = $not_found:literal,
         responses($($response:tt)*),
@@ -494,7 +496,7 @@ macro_rules! artifact_download {
             params($($param),+),
             responses(
                 (status = 200, description = concat!("The ", $what, ", as bytes."),
-                    body = inline(Download), content_type = $content_type,
+                    content($($content)*),
                     headers(
                         ("Content-Disposition" = String, description = "`attachment; filename=\"<name>\"`, with the file's name."),
                         ("Content-Length" = i64, description = "The length in bytes; check it against what arrived, as a connection can end early."),

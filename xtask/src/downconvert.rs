@@ -275,6 +275,15 @@ fn convert_schema(schema: &mut Value, at: &str, notes: &mut Vec<Note>) {
         return;
     };
 
+    // Raw bytes: 3.1's string of a media type is 3.0's `format: binary`.
+    if object.get("type").and_then(Value::as_str) == Some("string")
+        && object.contains_key("contentMediaType")
+        && !object.contains_key("contentEncoding")
+    {
+        object.remove("contentMediaType");
+        object.insert("format".into(), "binary".into());
+    }
+
     // `type: [T, "null"]`.
     if let Some(Value::Array(types)) = object.get("type").cloned() {
         let non_null: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -500,6 +509,8 @@ mod tests {
             "only_null": {"type": "null", "description": "Nothing."},
             "boolean_schemas": {"type": "object", "properties": {"any": true, "list": {"type": "array", "items": true}, "never": false}, "additionalProperties": true},
             "inline_object_or_null": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "null"}], "description": "An object."},
+            "raw_bytes": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "base64_text": {"type": "string", "contentMediaType": "image/png", "contentEncoding": "base64"},
         });
         let mut converted = Map::new();
         let mut all_notes = Vec::new();

@@ -177,7 +177,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /// Client for GitLab Jobs API
 ///
-/// GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their logs, and look up the job behind a CI job token.
+/// GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their logs, and look up the job behind a CI job token; and its Job Artifacts API: download a job's artifacts archive or one file of it, by job or by branch, browse it, keep it or delete it.
 ///
 /// This contract describes the Jobs API of GitLab 14.0 to 19.5, read from GitLab's source of 19.5 and its documentation from 14.x on; a parameter or operation newer than 14.0 says since when it exists. Its own version (`info.version`) is semantic: the major rises for a change that breaks a consumer, the minor for an addition; its changelog says what each version changed.
 ///
@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.2.1
+/// Version: 1.3.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.2.1"
+        "1.3.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -582,6 +582,272 @@ impl Client {
     /// ```
     pub fn play_job(&self) -> builder::PlayJob<'_> {
         builder::PlayJob::new(self)
+    }
+    /// Download a job's artifacts archive
+    ///
+    /// Sends the job's artifacts archive, a zip file, as it is stored. Where artifacts live in
+    /// object storage with direct download on (GitLab.com through its CDN), the answer is a 302
+    /// to a signed URL on another origin; elsewhere GitLab sends the bytes itself. A public
+    /// project's artifacts can be read without a token, and a CI job token works where the
+    /// project allows it (Premium and Ultimate). Reports (`artifacts:reports`) are not part of
+    /// the archive unless `artifacts:paths` names them too.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// - `range`: One byte range of the archive, such as `bytes=1048576-` to go on after the first MiB.
+    /// Honoured where the archive comes from local storage or from object storage: 206 with
+    /// `Content-Range`, 416 past the end. Where it is not, the whole archive comes (200), a
+    /// valid answer to any range request: a client that resumes must then start over.
+    /// ```ignore
+    /// let response = client.download_job_artifacts()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .if_none_match(if_none_match)
+    ///     .range(range)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn download_job_artifacts(&self) -> builder::DownloadJobArtifacts<'_> {
+        builder::DownloadJobArtifacts::new(self)
+    }
+    /// Delete a job's artifacts
+    ///
+    /// Deletes the job's artifacts, its archive and reports, but not its log. A Maintainer or
+    /// Owner may do so.
+    ///
+    /// Sends a `DELETE` request to `/projects/{id}/jobs/{job_id}/artifacts`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// ```ignore
+    /// let response = client.delete_job_artifacts()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn delete_job_artifacts(&self) -> builder::DeleteJobArtifacts<'_> {
+        builder::DeleteJobArtifacts::new(self)
+    }
+    /// Download the artifacts archive of a branch or tag's newest job of a name
+    ///
+    /// Sends the artifacts archive of the job named `job` in the newest successful pipeline of
+    /// `ref_name`, by the pipeline's creation time, as the job's own download does (a 302 to
+    /// object storage included). A pipeline counts as successful when it ended `success`, so
+    /// its manual jobs must have run or be allowed to fail. With
+    /// `search_recent_successful_pipelines`, GitLab looks through recent successful pipelines
+    /// for the newest such job that has artifacts.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/jobs/artifacts/{ref_name}/download`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `ref_name`: Name of a branch or tag, such as `main` or `release/1.2`; for a merge request's
+    /// pipelines, `refs/merge-requests/<iid>/head` (`CI_MERGE_REQUEST_REF_PATH`). `HEAD` and
+    /// commit SHAs are not accepted. Its slashes may be sent as they are or encoded (`%2F`).
+    /// - `job`: Name of the job, such as `build`. GitLab takes the job of that name in the newest
+    /// successful pipeline of the ref (by creation time; a parent pipeline's job before a
+    /// child's of the same name).
+    /// - `search_recent_successful_pipelines`: `true` to look, beyond the newest successful pipeline, through up to 100 recent
+    /// successful pipelines of the ref for the newest job of that name that has artifacts.
+    /// Defaults to `false`. Since GitLab 18.10 (18.9 behind the feature flag
+    /// `ci_search_recent_successful_pipelines`); older versions ignore it.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// - `range`: One byte range of the archive, such as `bytes=1048576-` to go on after the first MiB.
+    /// Honoured where the archive comes from local storage or from object storage: 206 with
+    /// `Content-Range`, 416 past the end. Where it is not, the whole archive comes (200), a
+    /// valid answer to any range request: a client that resumes must then start over.
+    /// ```ignore
+    /// let response = client.download_ref_artifacts()
+    ///     .id(id)
+    ///     .ref_name(ref_name)
+    ///     .job(job)
+    ///     .search_recent_successful_pipelines(search_recent_successful_pipelines)
+    ///     .if_none_match(if_none_match)
+    ///     .range(range)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn download_ref_artifacts(&self) -> builder::DownloadRefArtifacts<'_> {
+        builder::DownloadRefArtifacts::new(self)
+    }
+    /// List the files in a job's artifacts archive
+    ///
+    /// Lists the files and directories of one directory of the job's artifacts archive, or with
+    /// `recursive` everything below it, from the archive's metadata, without downloading it. Since
+    /// GitLab 18.8.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts/tree`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// - `page`: Page to return, from 1. Defaults to 1.
+    /// - `path`: The directory to list, such as `coverage/reports`, with or without a final `/`.
+    /// Defaults to the archive's root. A directory that is not in the archive is a 404.
+    /// - `per_page`: Items per page, up to 100. Defaults to 20; GitLab serves a larger value as 100 rather
+    /// than refusing it (`X-Per-Page` says what it used), and answers 400 for 0.
+    /// - `recursive`: `true` to list everything below the directory, at every depth; `false` (the default)
+    /// lists its directories, then its files, one level deep.
+    /// ```ignore
+    /// let response = client.list_job_artifact_entries()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .page(page)
+    ///     .path(path)
+    ///     .per_page(per_page)
+    ///     .recursive(recursive)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn list_job_artifact_entries(&self) -> builder::ListJobArtifactEntries<'_> {
+        builder::ListJobArtifactEntries::new(self)
+    }
+    /// Download one file of a job's artifacts
+    ///
+    /// Sends one file out of the job's artifacts archive, extracted by GitLab, with a content
+    /// type GitLab detects from the file. GitLab sends it itself, never through a redirect,
+    /// and always whole.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// - `artifact_path`: Path of a file inside the artifacts archive, such as `some/release/file.pdf`, as the
+    /// archive's browser lists it. A URL may carry its slashes as they are or encoded
+    /// (`%2F`): GitLab decodes the path before it looks the file up, so a generated client
+    /// that encodes path parameters works. A path with `..` or other invalid parts is a 400.
+    /// A file at the archive's root named `tree` cannot be read here: that path is the
+    /// archive's browser.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// ```ignore
+    /// let response = client.get_job_artifact_file()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .artifact_path(artifact_path)
+    ///     .if_none_match(if_none_match)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn get_job_artifact_file(&self) -> builder::GetJobArtifactFile<'_> {
+        builder::GetJobArtifactFile::new(self)
+    }
+    /// Download one file of a branch or tag's newest artifacts of a job name
+    ///
+    /// Sends one file out of the artifacts archive of the job named `job` in the newest
+    /// successful pipeline of `ref_name`, found as the archive download by ref finds it. A
+    /// public project's file can be read without a token.
+    ///
+    /// Sends a `GET` request to `/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `ref_name`: Name of a branch or tag, such as `main` or `release/1.2`; for a merge request's
+    /// pipelines, `refs/merge-requests/<iid>/head` (`CI_MERGE_REQUEST_REF_PATH`). `HEAD` and
+    /// commit SHAs are not accepted. Its slashes may be sent as they are or encoded (`%2F`).
+    /// - `artifact_path`: Path of a file inside the artifacts archive, such as `some/release/file.pdf`. A URL
+    /// may carry its slashes as they are or encoded (`%2F`). A path with `..` or other
+    /// invalid parts is a 400.
+    /// - `job`: Name of the job, such as `build`. GitLab takes the job of that name in the newest
+    /// successful pipeline of the ref (by creation time; a parent pipeline's job before a
+    /// child's of the same name).
+    /// - `search_recent_successful_pipelines`: `true` to look, beyond the newest successful pipeline, through up to 100 recent
+    /// successful pipelines of the ref for the newest job of that name that has artifacts.
+    /// Defaults to `false`. Since GitLab 18.10 (18.9 behind the feature flag
+    /// `ci_search_recent_successful_pipelines`); older versions ignore it.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// ```ignore
+    /// let response = client.get_ref_artifact_file()
+    ///     .id(id)
+    ///     .ref_name(ref_name)
+    ///     .artifact_path(artifact_path)
+    ///     .job(job)
+    ///     .search_recent_successful_pipelines(search_recent_successful_pipelines)
+    ///     .if_none_match(if_none_match)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn get_ref_artifact_file(&self) -> builder::GetRefArtifactFile<'_> {
+        builder::GetRefArtifactFile::new(self)
+    }
+    /// Keep a job's artifacts
+    ///
+    /// Keeps the job's artifacts past their expiry date (`artifacts:expire_in`): they are
+    /// deleted only by hand from now on. Returns the job, with `artifacts_expire_at` cleared.
+    ///
+    /// Sends a `POST` request to `/projects/{id}/jobs/{job_id}/artifacts/keep`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// ```ignore
+    /// let response = client.keep_job_artifacts()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn keep_job_artifacts(&self) -> builder::KeepJobArtifacts<'_> {
+        builder::KeepJobArtifacts::new(self)
+    }
+    /// Delete a project's artifacts
+    ///
+    /// Expires every job artifact of the project that may be deleted, at once: GitLab's regular
+    /// cleanup then deletes their files, in the background, so they can take a while to go. The
+    /// artifacts of each ref's newest successful pipeline are kept (where the project keeps them,
+    /// the default), and job logs are never deleted. A Maintainer or Owner may do so.
+    /// Since GitLab 14.10.
+    ///
+    /// Sends a `DELETE` request to `/projects/{id}/artifacts`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// ```ignore
+    /// let response = client.delete_project_artifacts()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn delete_project_artifacts(&self) -> builder::DeleteProjectArtifacts<'_> {
+        builder::DeleteProjectArtifacts::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2051,6 +2317,979 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::download_job_artifacts`]
+    ///
+    /// [`Client::download_job_artifacts`]: super::Client::download_job_artifacts
+    #[derive(Debug, Clone)]
+    pub struct DownloadJobArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+        range: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> DownloadJobArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+                if_none_match: Ok(None),
+                range: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        pub fn range<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.range = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for range failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                job_id,
+                if_none_match,
+                range,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let range = range.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            if let Some(value) = range {
+                header_map.append("Range", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_job_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                206u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                416u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::delete_job_artifacts`]
+    ///
+    /// [`Client::delete_job_artifacts`]: super::Client::delete_job_artifacts
+    #[derive(Debug, Clone)]
+    pub struct DeleteJobArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+    }
+    impl<'a> DeleteJobArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/projects/{id}/jobs/{job_id}/artifacts`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self { client, id, job_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_job_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::download_ref_artifacts`]
+    ///
+    /// [`Client::download_ref_artifacts`]: super::Client::download_ref_artifacts
+    #[derive(Debug, Clone)]
+    pub struct DownloadRefArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        ref_name: Result<::std::string::String, String>,
+        job: Result<::std::string::String, String>,
+        search_recent_successful_pipelines: Result<Option<bool>, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+        range: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> DownloadRefArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                ref_name: Err("ref_name was not initialized".to_string()),
+                job: Err("job was not initialized".to_string()),
+                search_recent_successful_pipelines: Ok(None),
+                if_none_match: Ok(None),
+                range: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn ref_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ref_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for ref_name failed".to_string()
+            });
+            self
+        }
+        pub fn job<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.job = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for job failed".to_string()
+            });
+            self
+        }
+        pub fn search_recent_successful_pipelines<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.search_recent_successful_pipelines = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for search_recent_successful_pipelines failed".to_string()
+            });
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        pub fn range<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.range = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for range failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/jobs/artifacts/{ref_name}/download`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                ref_name,
+                job,
+                search_recent_successful_pipelines,
+                if_none_match,
+                range,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let ref_name = ref_name.map_err(Error::InvalidRequest)?;
+            let job = job.map_err(Error::InvalidRequest)?;
+            let search_recent_successful_pipelines =
+                search_recent_successful_pipelines.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let range = range.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/artifacts/{}/download",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&ref_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            if let Some(value) = range {
+                header_map.append("Range", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("job", &job))
+                .query(&progenitor_client::QueryParam::new(
+                    "search_recent_successful_pipelines",
+                    &search_recent_successful_pipelines,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "download_ref_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                206u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                416u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::list_job_artifact_entries`]
+    ///
+    /// [`Client::list_job_artifact_entries`]: super::Client::list_job_artifact_entries
+    #[derive(Debug, Clone)]
+    pub struct ListJobArtifactEntries<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        path: Result<Option<::std::string::String>, String>,
+        per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        recursive: Result<Option<bool>, String>,
+    }
+    impl<'a> ListJobArtifactEntries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+                page: Ok(None),
+                path: Ok(None),
+                per_page: Ok(None),
+                recursive: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+            self
+        }
+        pub fn path<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.path = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for path failed".to_string()
+            });
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.per_page = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed".to_string()
+            });
+            self
+        }
+        pub fn recursive<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.recursive = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for recursive failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts/tree`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<gitlab_jobs_schema::ArtifactEntry>>,
+            Error<gitlab_jobs_schema::ApiError>,
+        > {
+            let Self {
+                client,
+                id,
+                job_id,
+                page,
+                path,
+                per_page,
+                recursive,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let path = path.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let recursive = recursive.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts/tree",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("path", &path))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("recursive", &recursive))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_job_artifact_entries",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::decode::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::get_job_artifact_file`]
+    ///
+    /// [`Client::get_job_artifact_file`]: super::Client::get_job_artifact_file
+    #[derive(Debug, Clone)]
+    pub struct GetJobArtifactFile<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+        artifact_path: Result<::std::string::String, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetJobArtifactFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+                artifact_path: Err("artifact_path was not initialized".to_string()),
+                if_none_match: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        pub fn artifact_path<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.artifact_path = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for artifact_path failed".to_string()
+            });
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                job_id,
+                artifact_path,
+                if_none_match,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let artifact_path = artifact_path.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts/{}",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+                encode_path(&artifact_path.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_job_artifact_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::get_ref_artifact_file`]
+    ///
+    /// [`Client::get_ref_artifact_file`]: super::Client::get_ref_artifact_file
+    #[derive(Debug, Clone)]
+    pub struct GetRefArtifactFile<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        ref_name: Result<::std::string::String, String>,
+        artifact_path: Result<::std::string::String, String>,
+        job: Result<::std::string::String, String>,
+        search_recent_successful_pipelines: Result<Option<bool>, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetRefArtifactFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                ref_name: Err("ref_name was not initialized".to_string()),
+                artifact_path: Err("artifact_path was not initialized".to_string()),
+                job: Err("job was not initialized".to_string()),
+                search_recent_successful_pipelines: Ok(None),
+                if_none_match: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn ref_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ref_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for ref_name failed".to_string()
+            });
+            self
+        }
+        pub fn artifact_path<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.artifact_path = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for artifact_path failed".to_string()
+            });
+            self
+        }
+        pub fn job<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.job = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for job failed".to_string()
+            });
+            self
+        }
+        pub fn search_recent_successful_pipelines<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.search_recent_successful_pipelines = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for search_recent_successful_pipelines failed".to_string()
+            });
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                ref_name,
+                artifact_path,
+                job,
+                search_recent_successful_pipelines,
+                if_none_match,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let ref_name = ref_name.map_err(Error::InvalidRequest)?;
+            let artifact_path = artifact_path.map_err(Error::InvalidRequest)?;
+            let job = job.map_err(Error::InvalidRequest)?;
+            let search_recent_successful_pipelines =
+                search_recent_successful_pipelines.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/artifacts/{}/raw/{}",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&ref_name.to_string()),
+                encode_path(&artifact_path.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("job", &job))
+                .query(&progenitor_client::QueryParam::new(
+                    "search_recent_successful_pipelines",
+                    &search_recent_successful_pipelines,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ref_artifact_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::keep_job_artifacts`]
+    ///
+    /// [`Client::keep_job_artifacts`]: super::Client::keep_job_artifacts
+    #[derive(Debug, Clone)]
+    pub struct KeepJobArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+    }
+    impl<'a> KeepJobArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/projects/{id}/jobs/{job_id}/artifacts/keep`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<gitlab_jobs_schema::Job>, Error<gitlab_jobs_schema::ApiError>>
+        {
+            let Self { client, id, job_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts/keep",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "keep_job_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::decode::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::delete_project_artifacts`]
+    ///
+    /// [`Client::delete_project_artifacts`]: super::Client::delete_project_artifacts
+    #[derive(Debug, Clone)]
+    pub struct DeleteProjectArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+    }
+    impl<'a> DeleteProjectArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/projects/{id}/artifacts`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<gitlab_jobs_schema::ApiError>, Error<gitlab_jobs_schema::ApiError>>
+        {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/artifacts",
+                client.baseurl,
+                encode_path(&id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_project_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => crate::decode::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     crate::call::calls!(
         ListProjectJobs => "list_project_jobs" : ::std::vec::Vec <
         gitlab_jobs_schema::Job >
@@ -2261,6 +3500,149 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(DownloadJobArtifacts => "download_job_artifacts" : ByteStream);
+    impl<'a> DownloadJobArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> DownloadJobArtifacts<'b> {
+            DownloadJobArtifacts {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                if_none_match: self.if_none_match,
+                range: self.range,
+            }
+        }
+    }
+    crate::call::calls!(DeleteJobArtifacts => "delete_job_artifacts" : ());
+    impl<'a> DeleteJobArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> DeleteJobArtifacts<'b> {
+            DeleteJobArtifacts {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+            }
+        }
+    }
+    crate::call::calls!(DownloadRefArtifacts => "download_ref_artifacts" : ByteStream);
+    impl<'a> DownloadRefArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> DownloadRefArtifacts<'b> {
+            DownloadRefArtifacts {
+                client,
+                id: self.id,
+                ref_name: self.ref_name,
+                job: self.job,
+                search_recent_successful_pipelines: self.search_recent_successful_pipelines,
+                if_none_match: self.if_none_match,
+                range: self.range,
+            }
+        }
+    }
+    crate::call::calls!(
+        ListJobArtifactEntries => "list_job_artifact_entries" : ::std::vec::Vec <
+        gitlab_jobs_schema::ArtifactEntry >
+    );
+    impl<'a> ListJobArtifactEntries<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> ListJobArtifactEntries<'b> {
+            ListJobArtifactEntries {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                page: self.page,
+                path: self.path,
+                per_page: self.per_page,
+                recursive: self.recursive,
+            }
+        }
+    }
+    crate::call::calls!(GetJobArtifactFile => "get_job_artifact_file" : ByteStream);
+    impl<'a> GetJobArtifactFile<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetJobArtifactFile<'b> {
+            GetJobArtifactFile {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                artifact_path: self.artifact_path,
+                if_none_match: self.if_none_match,
+            }
+        }
+    }
+    crate::call::calls!(GetRefArtifactFile => "get_ref_artifact_file" : ByteStream);
+    impl<'a> GetRefArtifactFile<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> GetRefArtifactFile<'b> {
+            GetRefArtifactFile {
+                client,
+                id: self.id,
+                ref_name: self.ref_name,
+                artifact_path: self.artifact_path,
+                job: self.job,
+                search_recent_successful_pipelines: self.search_recent_successful_pipelines,
+                if_none_match: self.if_none_match,
+            }
+        }
+    }
+    crate::call::calls!(
+        KeepJobArtifacts => "keep_job_artifacts" : gitlab_jobs_schema::Job
+    );
+    impl<'a> KeepJobArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> KeepJobArtifacts<'b> {
+            KeepJobArtifacts {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+            }
+        }
+    }
+    crate::call::calls!(
+        DeleteProjectArtifacts => "delete_project_artifacts" :
+        gitlab_jobs_schema::ApiError
+    );
+    impl<'a> DeleteProjectArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> DeleteProjectArtifacts<'b> {
+            DeleteProjectArtifacts {
+                client,
+                id: self.id,
+            }
+        }
+    }
     /// Each builder with a `.call()`, and its operation.
     #[cfg(test)]
     pub(crate) const CALLS: &[(&str, &str)] = &[
@@ -2276,6 +3658,14 @@ pub mod builder {
         ("RetryJob", "retry_job"),
         ("EraseJob", "erase_job"),
         ("PlayJob", "play_job"),
+        ("DownloadJobArtifacts", "download_job_artifacts"),
+        ("DeleteJobArtifacts", "delete_job_artifacts"),
+        ("DownloadRefArtifacts", "download_ref_artifacts"),
+        ("ListJobArtifactEntries", "list_job_artifact_entries"),
+        ("GetJobArtifactFile", "get_job_artifact_file"),
+        ("GetRefArtifactFile", "get_ref_artifact_file"),
+        ("KeepJobArtifacts", "keep_job_artifacts"),
+        ("DeleteProjectArtifacts", "delete_project_artifacts"),
     ];
 }
 /// Items consumers will typically use such as the Client.

@@ -1232,6 +1232,891 @@ pub mod operations {
             )
         }
     }
+    pub struct DownloadJobArtifactsWhen(::httpmock::When);
+    impl DownloadJobArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::GET).path_matches(
+                    regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+        pub fn range<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Range", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Range"))
+            }
+        }
+    }
+    pub struct DownloadJobArtifactsThen(::httpmock::Then);
+    impl DownloadJobArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn partial_content(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(206u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn found(self) -> Self {
+            Self(self.0.status(302u16))
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn range_not_satisfiable(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(416u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteJobArtifactsWhen(::httpmock::When);
+    impl DeleteJobArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::DELETE).path_matches(
+                    regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteJobArtifactsThen(::httpmock::Then);
+    impl DeleteJobArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadRefArtifactsWhen(::httpmock::When);
+    impl DownloadRefArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/artifacts/[^/]*/download$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/artifacts/.*/download$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ref_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/artifacts/{}/download$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job(self, value: &str) -> Self {
+            Self(self.0.query_param("job", value.to_string()))
+        }
+        pub fn search_recent_successful_pipelines<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self.0
+                        .query_param("search_recent_successful_pipelines", value.to_string()),
+                )
+            } else {
+                Self(
+                    self.0
+                        .query_param_missing("search_recent_successful_pipelines"),
+                )
+            }
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+        pub fn range<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Range", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Range"))
+            }
+        }
+    }
+    pub struct DownloadRefArtifactsThen(::httpmock::Then);
+    impl DownloadRefArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn partial_content(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(206u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn found(self) -> Self {
+            Self(self.0.status(302u16))
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn range_not_satisfiable(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(416u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListJobArtifactEntriesWhen(::httpmock::When);
+    impl ListJobArtifactEntriesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts/tree$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts/tree$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts/tree$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn path<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("path", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("path"))
+            }
+        }
+        pub fn per_page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("per_page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("per_page"))
+            }
+        }
+        pub fn recursive<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("recursive", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("recursive"))
+            }
+        }
+    }
+    pub struct ListJobArtifactEntriesThen(::httpmock::Then);
+    impl ListJobArtifactEntriesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<gitlab_jobs_schema::ArtifactEntry>) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetJobArtifactFileWhen(::httpmock::When);
+    impl GetJobArtifactFileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts/.*$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn artifact_path(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/.*/artifacts/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+    }
+    pub struct GetJobArtifactFileThen(::httpmock::Then);
+    impl GetJobArtifactFileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetRefArtifactFileWhen(::httpmock::When);
+    impl GetRefArtifactFileWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::GET).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/artifacts/[^/]*/raw/[^/]*$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/artifacts/.*/raw/.*$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ref_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/artifacts/{}/raw/.*$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn artifact_path(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/artifacts/.*/raw/{}$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job(self, value: &str) -> Self {
+            Self(self.0.query_param("job", value.to_string()))
+        }
+        pub fn search_recent_successful_pipelines<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self.0
+                        .query_param("search_recent_successful_pipelines", value.to_string()),
+                )
+            } else {
+                Self(
+                    self.0
+                        .query_param_missing("search_recent_successful_pipelines"),
+                )
+            }
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+    }
+    pub struct GetRefArtifactFileThen(::httpmock::Then);
+    impl GetRefArtifactFileThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct KeepJobArtifactsWhen(::httpmock::When);
+    impl KeepJobArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts/keep$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts/keep$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts/keep$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct KeepJobArtifactsThen(::httpmock::Then);
+    impl KeepJobArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &gitlab_jobs_schema::Job) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteProjectArtifactsWhen(::httpmock::When);
+    impl DeleteProjectArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(regex::Regex::new("^/projects/[^/]*/artifacts$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/artifacts$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteProjectArtifactsThen(::httpmock::Then);
+    impl DeleteProjectArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -1273,6 +2158,30 @@ pub trait MockServerExt {
     fn play_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PlayJobWhen, operations::PlayJobThen);
+    fn download_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadJobArtifactsWhen, operations::DownloadJobArtifactsThen);
+    fn delete_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteJobArtifactsWhen, operations::DeleteJobArtifactsThen);
+    fn download_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadRefArtifactsWhen, operations::DownloadRefArtifactsThen);
+    fn list_job_artifact_entries<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListJobArtifactEntriesWhen, operations::ListJobArtifactEntriesThen);
+    fn get_job_artifact_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJobArtifactFileWhen, operations::GetJobArtifactFileThen);
+    fn get_ref_artifact_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetRefArtifactFileWhen, operations::GetRefArtifactFileThen);
+    fn keep_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::KeepJobArtifactsWhen, operations::KeepJobArtifactsThen);
+    fn delete_project_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteProjectArtifactsWhen, operations::DeleteProjectArtifactsThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn list_project_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1404,6 +2313,94 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PlayJobWhen::new(when),
                 operations::PlayJobThen::new(then),
+            )
+        })
+    }
+    fn download_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadJobArtifactsWhen, operations::DownloadJobArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadJobArtifactsWhen::new(when),
+                operations::DownloadJobArtifactsThen::new(then),
+            )
+        })
+    }
+    fn delete_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteJobArtifactsWhen, operations::DeleteJobArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteJobArtifactsWhen::new(when),
+                operations::DeleteJobArtifactsThen::new(then),
+            )
+        })
+    }
+    fn download_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadRefArtifactsWhen, operations::DownloadRefArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadRefArtifactsWhen::new(when),
+                operations::DownloadRefArtifactsThen::new(then),
+            )
+        })
+    }
+    fn list_job_artifact_entries<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListJobArtifactEntriesWhen, operations::ListJobArtifactEntriesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListJobArtifactEntriesWhen::new(when),
+                operations::ListJobArtifactEntriesThen::new(then),
+            )
+        })
+    }
+    fn get_job_artifact_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetJobArtifactFileWhen, operations::GetJobArtifactFileThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetJobArtifactFileWhen::new(when),
+                operations::GetJobArtifactFileThen::new(then),
+            )
+        })
+    }
+    fn get_ref_artifact_file<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetRefArtifactFileWhen, operations::GetRefArtifactFileThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetRefArtifactFileWhen::new(when),
+                operations::GetRefArtifactFileThen::new(then),
+            )
+        })
+    }
+    fn keep_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::KeepJobArtifactsWhen, operations::KeepJobArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::KeepJobArtifactsWhen::new(when),
+                operations::KeepJobArtifactsThen::new(then),
+            )
+        })
+    }
+    fn delete_project_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DeleteProjectArtifactsWhen, operations::DeleteProjectArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteProjectArtifactsWhen::new(when),
+                operations::DeleteProjectArtifactsThen::new(then),
             )
         })
     }

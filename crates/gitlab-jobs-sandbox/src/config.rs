@@ -70,6 +70,10 @@ pub struct Config {
     pub live_log_ranges: bool,
     #[command(flatten)]
     pub grow_logs: Option<GrowLogs>,
+    /// Add a file of this many MiB (at most 4000) to the artifacts archive of the newest
+    /// successful build of acme/platform/api, for downloads of a large archive.
+    #[arg(long, default_value_t = 0, value_name = "MIB", value_parser = clap::value_parser!(u64).range(0..=4000))]
+    pub artifact_mib: u64,
 }
 
 impl Config {

@@ -9,6 +9,7 @@ use gitlab_jobs_schema::{
     PipelineSource, RunnerType, UserState,
 };
 
+use crate::artifacts::{Content, Entry, archive_len};
 use crate::config::Config;
 use crate::store::Log;
 use crate::store::{
@@ -92,6 +93,9 @@ pub fn seed(config: &Config) -> Store {
     if config.future_values {
         seeder.future_values();
     }
+    if config.artifact_mib > 0 {
+        seeder.large_artifact(config.artifact_mib << 20);
+    }
     seeder.store.refresh_all_pipelines();
     seeder.store
 }
@@ -119,7 +123,104 @@ struct Seeder {
     iids: BTreeMap<i64, i64>,
 }
 
+/// The entries of `job`'s artifacts archive, made from its ID, name and stage alone: a small
+/// text file for every build, coverage and test reports for the `test` stage, and for one
+/// build in fifty a binary of 1 to 8 MiB; the build [`Store::large_artifact`] names gets its
+/// large file too.
+pub fn archive_entries(store: &Store, job: &Job) -> Vec<Entry> {
+    let slug = job.name.replace([' ', '/', ':'], "-");
+    let mut entries = vec![
+        Entry::directory("build"),
+        Entry::file(
+            format!("build/{slug}.txt"),
+            Content::Text(Bytes::from(
+                format!("job {} ({}) of stage {}\n", job.id, job.name, job.stage).repeat(40),
+            )),
+        ),
+    ];
+    if job.stage == "test" {
+        entries.push(Entry::directory("coverage"));
+        entries.push(Entry::file(
+            "coverage/index.html",
+            Content::Text(Bytes::from(format!(
+                "<html><body><h1>Coverage of {}</h1></body></html>\n",
+                job.name
+            ))),
+        ));
+        entries.push(Entry::directory("coverage/reports"));
+        entries.push(Entry::file(
+            "coverage/reports/summary.json",
+            Content::Text(Bytes::from(format!(
+                "{{\"job\":{},\"lines\":{}}}\n",
+                job.id,
+                job.id % 1000
+            ))),
+        ));
+        entries.push(Entry::file(
+            "junit.xml",
+            Content::Text(Bytes::from(format!(
+                "<testsuite name=\"{}\" tests=\"8\" failures=\"0\"/>\n",
+                job.name
+            ))),
+        ));
+    }
+    let mut binaries = Vec::new();
+    if job.id % 50 == 0 {
+        binaries.push((((job.id % 8 + 1) as u64) << 20, format!("dist/{slug}.bin")));
+    }
+    if let Some((id, len)) = store.large_artifact
+        && id == job.id
+    {
+        binaries.push((len, "dist/large.bin".to_owned()));
+    }
+    if !binaries.is_empty() {
+        entries.push(Entry::directory("dist"));
+    }
+    for (len, path) in binaries {
+        entries.push(Entry::file(
+            path,
+            Content::Pattern {
+                seed: job.id as u64,
+                len,
+            },
+        ));
+    }
+    entries
+}
+
 impl Seeder {
+    /// Gives the newest successful build of `acme/platform/api` with an archive a file of
+    /// `len` bytes more in it.
+    fn large_artifact(&mut self, len: u64) {
+        let store = &mut self.store;
+        let Some(id) = store
+            .jobs
+            .values()
+            .rev()
+            .find(|job| {
+                job.project_id == projects::API
+                    && job.is_build()
+                    && job.status == JobStatus::Success
+                    && job
+                        .artifacts
+                        .iter()
+                        .any(|a| a.file_type == ArtifactFileType::Archive)
+            })
+            .map(|job| job.id)
+        else {
+            return;
+        };
+        store.large_artifact = Some((id, len));
+        let size = archive_len(&archive_entries(store, &store.jobs[&id])) as i64;
+        if let Some(archive) = store.jobs.get_mut(&id).and_then(|job| {
+            job.artifacts
+                .iter_mut()
+                .find(|a| a.file_type == ArtifactFileType::Archive)
+        }) {
+            archive.size = size;
+        }
+    }
+
     /// Puts each of [`future`]'s values on a record of `acme/platform/api`.
     fn future_values(&mut self) {
         let store = &mut self.store;
@@ -413,6 +514,8 @@ impl Seeder {
         };
         let mut artifacts = Vec::new();
         if status == JobStatus::Success {
+            // The archive's size is its entries' (`archive_entries`), set once the job is
+            // made; the draw stays, so that the rest of the seeded data is as it was.
             artifacts.push(artifact(
                 ArtifactFileType::Archive,
                 1_000 + self.rng.i64(0..5_000_000),
@@ -443,7 +546,7 @@ impl Seeder {
             ));
         }
         let project_id = pipeline.project_id;
-        Job {
+        let mut job = Job {
             id,
             project_id,
             pipeline_id,
@@ -477,7 +580,16 @@ impl Seeder {
             variables: Vec::new(),
             environment: (stage == "deploy")
                 .then(|| (EnvironmentTier::Production, "production".to_owned())),
+        };
+        let size = archive_len(&archive_entries(&self.store, &job)) as i64;
+        if let Some(archive) = job
+            .artifacts
+            .iter_mut()
+            .find(|artifact| artifact.file_type == ArtifactFileType::Archive)
+        {
+            archive.size = size;
         }
+        job
     }
 
     fn push(&mut self, job: Job) -> i64 {

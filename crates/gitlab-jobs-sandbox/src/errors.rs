@@ -100,6 +100,21 @@ impl Failure {
         Self::message(StatusCode::NOT_FOUND, "404 Not found")
     }
 
+    /// `not_found!(resource)`: `404 <resource> Not Found`, or `404 Not Found` without one.
+    pub fn resource_not_found(resource: Option<&str>) -> Self {
+        match resource {
+            Some(resource) => {
+                Self::message(StatusCode::NOT_FOUND, format!("404 {resource} Not Found"))
+            }
+            None => Self::message(StatusCode::NOT_FOUND, "404 Not Found"),
+        }
+    }
+
+    /// `bad_request!` without a reason.
+    pub fn bare_bad_request() -> Self {
+        Self::message(StatusCode::BAD_REQUEST, "400 Bad request")
+    }
+
     /// `GET /job` without a job token.
     pub fn job_not_found() -> Self {
         Self::message(StatusCode::NOT_FOUND, "404 Job Not Found")

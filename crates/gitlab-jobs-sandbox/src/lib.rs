@@ -19,6 +19,8 @@
 //! # }
 //! ```
 
+mod artifact_routes;
+pub mod artifacts;
 pub mod auth;
 pub mod config;
 pub mod contract;
@@ -44,6 +46,7 @@ use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::IntoResponse;
+use axum::routing::MethodRouter;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -65,9 +68,37 @@ pub struct App {
     log_origin: Option<String>,
     /// Bytes of log bodies served, for tests and benchmarks of log readers.
     log_bytes: Arc<AtomicU64>,
+    /// The artifacts archives laid out so far, by job: each file's CRC-32 is read once.
+    archives: Arc<Mutex<HashMap<i64, Arc<artifacts::Archive>>>>,
 }
 
 impl App {
+    /// The artifacts archive of `job`, laid out on first use.
+    fn archive(&self, store: &Store, job: &store::Job) -> Arc<artifacts::Archive> {
+        let cached = self
+            .archives
+            .lock()
+            .expect("never poisoned")
+            .get(&job.id)
+            .cloned();
+        cached.unwrap_or_else(|| {
+            let archive = artifacts::Archive::new(data::archive_entries(store, job));
+            self.archives
+                .lock()
+                .expect("never poisoned")
+                .insert(job.id, archive.clone());
+            archive
+        })
+    }
+
+    /// Forgets the archive of a job whose artifacts were deleted.
+    fn forget_archive(&self, job_id: i64) {
+        self.archives
+            .lock()
+            .expect("never poisoned")
+            .remove(&job_id);
+    }
+
     /// The store, for reading: requests that only read it run side by side.
     fn store(&self) -> RwLockReadGuard<'_, Store> {
         self.store
@@ -185,17 +216,35 @@ impl std::fmt::Debug for App {
 
 /// The routes of the API, with GitLab's answers to unknown paths and methods.
 fn api_router(app: App, page: Option<String>) -> Router {
-    let mut api = Router::new();
+    // Routes that share a path, or a mount (`routes::mount_path`), share one method router.
+    let mut mounts: Vec<(String, Vec<Method>, MethodRouter<App>)> = Vec::new();
     for (method, path, handler) in routes::table().into_iter().chain(outside::table()) {
-        let allow = HeaderValue::from_str(&if method == Method::GET {
-            "GET, HEAD".to_owned()
-        } else {
-            method.to_string()
-        })
-        .expect("a header value");
+        let mount = routes::mount_path(path);
+        match mounts.iter_mut().find(|(at, _, _)| *at == mount) {
+            Some((_, methods, _)) if methods.contains(&method) => {}
+            Some((_, methods, router)) => {
+                methods.push(method);
+                *router = std::mem::take(router).merge(handler);
+            }
+            None => mounts.push((mount, vec![method], handler)),
+        }
+    }
+    let mut api = Router::new();
+    for (mount, methods, router) in mounts {
+        let allow: Vec<String> = methods
+            .iter()
+            .map(|method| {
+                if *method == Method::GET {
+                    "GET, HEAD".to_owned()
+                } else {
+                    method.to_string()
+                }
+            })
+            .collect();
+        let allow = HeaderValue::from_str(&allow.join(", ")).expect("a header value");
         api = api.route(
-            path,
-            handler.fallback(move || async move {
+            &mount,
+            router.fallback(move || async move {
                 let mut response = Failure::method_not_allowed().into_response();
                 response.headers_mut().insert("allow", allow);
                 response
@@ -322,6 +371,7 @@ impl Sandbox {
             limiter: Arc::new(Mutex::new(HashMap::new())),
             log_origin,
             log_bytes: log_bytes.clone(),
+            archives: Arc::new(Mutex::new(HashMap::new())),
         };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;

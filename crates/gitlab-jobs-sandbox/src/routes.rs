@@ -1,4 +1,4 @@
-//! The twelve operations of the Jobs API, under `/api/v4`.
+//! The operations of the Jobs API and of the Job Artifacts API, under `/api/v4`.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -6,11 +6,12 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use gitlab_jobs_schema as models;
 use serde_json::Value;
 
 use crate::App;
+use crate::artifact_routes;
 use crate::auth::{Caller, JobTokens};
 use crate::config::Feature;
 use crate::errors::Failure;
@@ -69,10 +70,63 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
             "/projects/{id}/jobs/{job_id}/play",
             post(play_job),
         ),
+        (
+            Method::GET,
+            "/projects/{id}/jobs/{job_id}/artifacts",
+            get(artifact_routes::download_job_artifacts),
+        ),
+        (
+            Method::DELETE,
+            "/projects/{id}/jobs/{job_id}/artifacts",
+            delete(artifact_routes::delete_job_artifacts),
+        ),
+        (
+            Method::GET,
+            "/projects/{id}/jobs/artifacts/{ref_name}/download",
+            get(artifact_routes::by_ref),
+        ),
+        (
+            Method::GET,
+            "/projects/{id}/jobs/{job_id}/artifacts/tree",
+            get(artifact_routes::list_job_artifact_entries),
+        ),
+        (
+            Method::GET,
+            "/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}",
+            get(artifact_routes::get_job_artifact_file),
+        ),
+        (
+            Method::GET,
+            "/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}",
+            get(artifact_routes::by_ref),
+        ),
+        (
+            Method::POST,
+            "/projects/{id}/jobs/{job_id}/artifacts/keep",
+            post(artifact_routes::keep_job_artifacts),
+        ),
+        (
+            Method::DELETE,
+            "/projects/{id}/artifacts",
+            delete(artifact_routes::delete_project_artifacts),
+        ),
     ]
 }
 
-fn location(request: &Incoming) -> Location {
+/// Where the router mounts a route of [`table`]: `{artifact_path}` takes the rest of the path,
+/// slashes and all; and as a `ref_name` may have slashes too, the two routes by ref are one,
+/// which finds where the ref ends (`artifact_routes::by_ref`).
+pub fn mount_path(path: &str) -> String {
+    if let Some(project) = path.strip_suffix("/jobs/artifacts/{ref_name}/download") {
+        return format!("{project}/jobs/artifacts/{{*ref_route}}");
+    }
+    if let Some(project) = path.strip_suffix("/jobs/artifacts/{ref_name}/raw/{artifact_path}") {
+        return format!("{project}/jobs/artifacts/{{*ref_route}}");
+    }
+    path.replace("{artifact_path}", "{*artifact_path}")
+}
+
+pub(crate) fn location(request: &Incoming) -> Location {
     let host = request
         .headers
         .get(HOST)
@@ -84,7 +138,11 @@ fn location(request: &Incoming) -> Location {
     }
 }
 
-fn json<T: serde::Serialize>(status: StatusCode, body: &T, headers: HeaderMap) -> Response {
+pub(crate) fn json<T: serde::Serialize>(
+    status: StatusCode,
+    body: &T,
+    headers: HeaderMap,
+) -> Response {
     let mut response = (status, Json(body)).into_response();
     response.headers_mut().extend(headers);
     response
@@ -92,7 +150,7 @@ fn json<T: serde::Serialize>(status: StatusCode, body: &T, headers: HeaderMap) -
 
 /// A page of models as JSON, written after the store is unlocked into a buffer sized for
 /// it (a job renders to about 2.7 KiB), so that it grows at most once.
-fn json_page<T: serde::Serialize>(items: &[T], headers: HeaderMap) -> Response {
+pub(crate) fn json_page<T: serde::Serialize>(items: &[T], headers: HeaderMap) -> Response {
     let mut buffer = Vec::with_capacity(items.len() * 3 * 1024 + 2);
     match serde_json::to_writer(&mut buffer, items) {
         Ok(()) => {

@@ -262,6 +262,9 @@ pub struct Store {
     pub runners: BTreeMap<i64, Runner>,
     pub runner_managers: BTreeMap<i64, RunnerManager>,
     pub agents: Vec<Agent>,
+    /// The build whose artifacts archive has an extra large file, and its length in bytes
+    /// (`Config::artifact_mib`).
+    pub large_artifact: Option<(i64, u64)>,
 }
 
 impl Store {

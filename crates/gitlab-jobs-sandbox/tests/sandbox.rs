@@ -2,6 +2,7 @@
 
 mod sandbox {
     pub mod access;
+    pub mod artifacts;
     pub mod binary;
     pub mod faults;
     pub mod operations;

@@ -50,6 +50,7 @@ example_files!(
     play_job_request,
     runner,
     runner_manager,
+    list_job_artifact_entries,
 );
 
 pub fn job() -> Value {
@@ -78,6 +79,9 @@ pub fn job_artifact() -> Value {
 }
 pub fn job_artifacts_file() -> Value {
     at(list_project_jobs(), "/0/artifacts_file")
+}
+pub fn artifact_entry() -> Value {
+    at(list_job_artifact_entries(), "/0")
 }
 pub fn allowed_agent() -> Value {
     at(get_allowed_agents(), "/allowed_agents/0")

@@ -1,4 +1,5 @@
-//! Models of GitLab's REST Jobs API (v4): what its twelve operations send and receive.
+//! Models of GitLab's REST Jobs API (v4) and its Job Artifacts API: what their operations send
+//! and receive.
 //!
 //! The types follow what GitLab's source sends, key by key, and read whatever GitLab, older
 //! instances and GitLab's own documentation send. A field says how GitLab sends it by its type
@@ -23,6 +24,7 @@
 
 mod allowed_agents;
 mod artifact;
+mod artifact_entry;
 mod artifacts_file;
 mod bridge;
 mod commit;
@@ -52,6 +54,7 @@ pub use allowed_agents::{
     EnvironmentTier, ProjectRole,
 };
 pub use artifact::{ArtifactFileFormat, ArtifactFileType, JobArtifact};
+pub use artifact_entry::{ArtifactEntry, ArtifactEntryType};
 pub use artifacts_file::JobArtifactsFile;
 pub use bridge::Bridge;
 pub use commit::Commit;

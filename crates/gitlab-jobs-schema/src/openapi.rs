@@ -66,6 +66,7 @@ macro_rules! components {
 components!(
     crate::AllowedAgents,
     crate::ApiError,
+    crate::ArtifactEntry,
     crate::Bridge,
     crate::CancelJobRequest,
     crate::Job,
@@ -268,11 +269,12 @@ fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
 /// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
 /// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
 /// and `cargo xtask compat` checks that a change raised the right part.
-pub const CONTRACT_VERSION: &str = "1.2.1";
+pub const CONTRACT_VERSION: &str = "1.3.0";
 
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
-logs, and look up the job behind a CI job token.
+logs, and look up the job behind a CI job token; and its Job Artifacts API: download a job's \
+artifacts archive or one file of it, by job or by branch, browse it, keep it or delete it.
 
 This contract describes the Jobs API of GitLab 14.0 to 19.5, read from GitLab's source of \
 19.5 and its documentation from 14.x on; a parameter or operation newer than 14.0 says since \
@@ -306,8 +308,12 @@ or `job_token`). A token with the `read_api` scope may only read.";
         (url = "https://{host}/api/v4", description = "A GitLab Self-Managed or Dedicated instance",
             variables(("host" = (default = "gitlab.example.com", description = "Host name of the instance")))),
     ),
-    tags((name = "jobs", description = "CI/CD jobs and their logs.")),
-    // Operations in the order of GitLab's documentation page.
+    // In alphabetical order, as linters ask.
+    tags(
+        (name = "job_artifacts", description = "What jobs leave behind: their artifacts archives, the files in them, and keeping or deleting them."),
+        (name = "jobs", description = "CI/CD jobs and their logs."),
+    ),
+    // Operations in the order of GitLab's documentation pages: jobs, then job artifacts.
     paths(
         paths::list_project_jobs,
         paths::list_pipeline_jobs,
@@ -321,6 +327,14 @@ or `job_token`). A token with the `read_api` scope may only read.";
         paths::retry_job,
         paths::erase_job,
         paths::play_job,
+        paths::download_job_artifacts,
+        paths::download_ref_artifacts,
+        paths::list_job_artifact_entries,
+        paths::get_job_artifact_file,
+        paths::get_ref_artifact_file,
+        paths::keep_job_artifacts,
+        paths::delete_job_artifacts,
+        paths::delete_project_artifacts,
     ),
     modifiers(&SecuritySchemes, &OptionalBodies, &AnswersOfEveryRoute),
 )]

@@ -43,6 +43,117 @@ pub struct PipelinePath {
     pub pipeline_id: i64,
 }
 
+/// A file in the artifacts archive of a job.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct JobArtifactFilePath {
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    pub id: ProjectId,
+    /// ID of the job.
+    pub job_id: i64,
+    /// Path of a file inside the artifacts archive, such as `some/release/file.pdf`, as the
+    /// archive's browser lists it. A URL may carry its slashes as they are or encoded
+    /// (`%2F`): GitLab decodes the path before it looks the file up, so a generated client
+    /// that encodes path parameters works. A path with `..` or other invalid parts is a 400.
+    /// A file at the archive's root named `tree` cannot be read here: that path is the
+    /// archive's browser.
+    #[param(example = "some/release/file.pdf")]
+    pub artifact_path: String,
+}
+
+/// The archive of the newest successful job of a name on a branch or tag.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RefArtifactsPath {
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    pub id: ProjectId,
+    /// Name of a branch or tag, such as `main` or `release/1.2`; for a merge request's
+    /// pipelines, `refs/merge-requests/<iid>/head` (`CI_MERGE_REQUEST_REF_PATH`). `HEAD` and
+    /// commit SHAs are not accepted. Its slashes may be sent as they are or encoded (`%2F`).
+    #[param(example = "main")]
+    pub ref_name: String,
+}
+
+/// A file in the archive of the newest successful job of a name on a branch or tag.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RefArtifactFilePath {
+    /// ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    pub id: ProjectId,
+    /// Name of a branch or tag, such as `main` or `release/1.2`; for a merge request's
+    /// pipelines, `refs/merge-requests/<iid>/head` (`CI_MERGE_REQUEST_REF_PATH`). `HEAD` and
+    /// commit SHAs are not accepted. Its slashes may be sent as they are or encoded (`%2F`).
+    #[param(example = "main")]
+    pub ref_name: String,
+    /// Path of a file inside the artifacts archive, such as `some/release/file.pdf`. A URL
+    /// may carry its slashes as they are or encoded (`%2F`). A path with `..` or other
+    /// invalid parts is a 400.
+    #[param(example = "some/release/file.pdf")]
+    pub artifact_path: String,
+}
+
+/// Which job of a branch or tag has the artifacts.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RefArtifactsJob {
+    /// Name of the job, such as `build`. GitLab takes the job of that name in the newest
+    /// successful pipeline of the ref (by creation time; a parent pipeline's job before a
+    /// child's of the same name).
+    #[param(example = "build")]
+    pub job: String,
+    /// `true` to look, beyond the newest successful pipeline, through up to 100 recent
+    /// successful pipelines of the ref for the newest job of that name that has artifacts.
+    /// Defaults to `false`. Since GitLab 18.10 (18.9 behind the feature flag
+    /// `ci_search_recent_successful_pipelines`); older versions ignore it.
+    #[param(default = false)]
+    pub search_recent_successful_pipelines: Option<bool>,
+}
+
+/// What to list of an artifacts archive.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArtifactTreeFilter {
+    /// The directory to list, such as `coverage/reports`, with or without a final `/`.
+    /// Defaults to the archive's root. A directory that is not in the archive is a 404.
+    #[param(example = "coverage/reports")]
+    pub path: Option<String>,
+    /// `true` to list everything below the directory, at every depth; `false` (the default)
+    /// lists its directories, then its files, one level deep.
+    #[param(default = false)]
+    pub recursive: Option<bool>,
+}
+
+/// The request header of a ranged download of an artifacts archive (RFC 9110).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ArchiveRange {
+    /// One byte range of the archive, such as `bytes=1048576-` to go on after the first MiB.
+    /// Honoured where the archive comes from local storage or from object storage: 206 with
+    /// `Content-Range`, 416 past the end. Where it is not, the whole archive comes (200), a
+    /// valid answer to any range request: a client that resumes must then start over.
+    #[param(rename = "Range", example = "bytes=1048576-", nullable = false)]
+    pub range: Option<String>,
+}
+
+/// The request header of a conditional download of artifacts (RFC 9110).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ArtifactsIfNoneMatch {
+    /// The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    #[param(rename = "If-None-Match", nullable = false)]
+    pub if_none_match: Option<String>,
+}
+
 /// The status filter of the job lists.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -4,24 +4,30 @@
 #![cfg(feature = "openapi")]
 
 use crate::params::{
-    JobPath, KeysetPagination, LogReadHeaders, LogWindow, OffsetPagination, PipelineJobsFilter,
-    PipelinePath, ProjectJobsFilter, ProjectPath, ScopeFilter,
+    ArchiveRange, ArtifactTreeFilter, ArtifactsIfNoneMatch, JobArtifactFilePath, JobPath,
+    KeysetPagination, LogReadHeaders, LogWindow, OffsetPagination, PipelineJobsFilter,
+    PipelinePath, ProjectJobsFilter, ProjectPath, RefArtifactFilePath, RefArtifactsJob,
+    RefArtifactsPath, ScopeFilter,
 };
 use crate::{
-    AllowedAgents, ApiError, Bridge, CancelJobRequest, Job, JobOrBridge, PlayJobRequest,
-    RetryJobRequest,
+    AllowedAgents, ApiError, ArtifactEntry, Bridge, CancelJobRequest, Job, JobOrBridge,
+    PlayJobRequest, RetryJobRequest,
 };
 
-/// The tag of every operation.
+/// The tag of the operations on jobs and their logs.
 pub const JOBS_TAG: &str = "jobs";
+
+/// The tag of the operations on jobs' artifacts.
+pub const ARTIFACTS_TAG: &str = "job_artifacts";
 
 /// An operation on one job of a project, `/projects/{id}/jobs/{job_id}…`: it takes the job's
 /// path, answers 401 and 404 alike, and accepts a personal, project or group access token or
-/// an OAuth token, but not a CI job token. The operation adds its own responses.
+/// an OAuth token, but not a CI job token. The operation adds its own responses, and its tag
+/// after the path (`in ARTIFACTS_TAG`) when it is not `jobs`.
 macro_rules! job_operation {
     (
         $(#[doc = $doc:literal])*
-        $method:ident $path:literal,
+        $method:ident $path:literal $(in $tag:ident)?,
         $(params($($param:ty),+),)?
         $(request_body($($body:tt)*),)?
         responses($($response:tt)*),
@@ -31,7 +37,7 @@ macro_rules! job_operation {
         #[utoipa::path(
             $method,
             path = $path,
-            tag = JOBS_TAG,
+            tag = job_operation!(@tag $($tag)?),
             params(JobPath $($(, $param)+)?),
             $(request_body($($body)*),)?
             responses(
@@ -45,6 +51,8 @@ macro_rules! job_operation {
         )]
         pub fn $name() {}
     };
+    (@tag) => { JOBS_TAG };
+    (@tag $tag:ident) => { $tag };
 }
 
 /// An operation that answers about the job owning the CI job token it is called with,
@@ -384,3 +392,276 @@ job_operation! {
     ),
     fn play_job;
 }
+
+// The Job Artifacts API. Evidence: GitLab's `lib/api/ci/job_artifacts.rb` (routes, parameters,
+// statuses, the strong `ETag` of `artifact_etag`), `lib/api/helpers.rb`
+// (`present_carrierwave_file!`: 200 from local storage, 302 to a signed URL with direct
+// download, 200 through Workhorse otherwise; `accepted!` answers `{"message": "202
+// Accepted"}`), `API::Entities::Ci::JobArtifactEntry`, and `doc/api/job_artifacts.md` with
+// its translations, which carry the browser (18.8) and `search_recent_successful_pipelines`
+// (18.9, general in 18.10).
+
+/// The body of a download: bytes as they are stored, of any media type. In OpenAPI 3.1, a
+/// string with `contentMediaType`; in the 3.0.3 rendition, `format: binary`.
+#[derive(Debug)]
+pub struct Download;
+
+impl utoipa::PartialSchema for Download {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .content_media_type("application/octet-stream")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Download {}
+
+/// The answers of a download: the archive (which may be ranged, or in object storage behind a
+/// redirect) or one file of it (which GitLab sends itself, whole); then the errors of every
+/// artifacts route.
+macro_rules! artifact_download {
+    (
+        $(#[doc = $doc:literal])*
+        archive $path:literal,
+        params($($param:ty),+),
+        not_found = $not_found:literal,
+        fn $name:ident;
+    ) => {
+        artifact_download! {
+            @any
+            $(#[doc = $doc])*
+            $path,
+            params($($param),+, ArchiveRange, ArtifactsIfNoneMatch),
+            content((inline(Download) = "application/octet-stream")),
+            what = "archive",
+            not_found = $not_found,
+            responses(
+                (status = 206, description = "The part of the archive that `Range` asked for.",
+                    body = inline(Download), content_type = "application/octet-stream",
+                    headers(
+                        ("Content-Range" = String, description = "`bytes <first>-<last>/<length>`: where the part sits, and the archive's whole length."),
+                        ("ETag" = String, description = "The archive's entity tag."),
+                    )),
+                (status = 302, description = "The archive is in object storage with direct download on: follow `Location`, a signed URL on another origin that expires after minutes. Send GitLab's credentials only to GitLab, never there (the URL's signature is the credential); once the URL has expired, storage answers 403, and asking GitLab again gives a fresh one.",
+                    headers(("Location" = String, description = "The signed URL of the archive in object storage."))),
+                (status = 416, description = "`Range` starts past the end; `Content-Range` gives the whole length, so a resumed download knows it has everything. The body is a short text (object storage sends its own XML error).",
+                    body = String, content_type = "text/plain",
+                    headers(("Content-Range" = String, description = "`bytes */<length>`.")),
+                    example = json!("invalid range: failed to overlap\n")),
+            ),
+            fn $name;
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        file $path:literal,
+        params($($param:ty),+),
+        not_found = $not_found:literal,
+        fn $name:ident;
+    ) => {
+        artifact_download! {
+            @any
+            $(#[doc = $doc])*
+            $path,
+            params($($param),+, ArtifactsIfNoneMatch),
+            // openapi-python-client reads only the first media type it knows, and `*/*` is
+            // not one: `application/octet-stream` first gives it bytes.
+            content((inline(Download) = "application/octet-stream"), (inline(Download) = "*/*")),
+            what = "file",
+            not_found = $not_found,
+            responses(
+                (status = 400, description = "`artifact_path` is not a valid path, such as one with `..`.",
+                    body = ApiError, example = json!({"message": "400 Bad request"})),
+            ),
+            fn $name;
+        }
+    };
+    (
+        @any
+        $(#[doc = $doc:literal])*
+        $path:literal,
+        params($($param:ty),+),
+        content($($content:tt)*),
+        what = $what:literal,
+        not_found = $not_found:literal,
+        responses($($response:tt)*),
+        fn $name:ident;
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = ARTIFACTS_TAG,
+            params($($param),+),
+            responses(
+                (status = 200, description = concat!("The ", $what, ", as bytes."),
+                    content($($content)*),
+                    headers(
+                        ("Content-Disposition" = String, description = "`attachment; filename=\"<name>\"`, with the file's name."),
+                        ("Content-Length" = i64, description = "The length in bytes; check it against what arrived, as a connection can end early."),
+                        ("ETag" = String, description = "The entity tag, for `If-None-Match`: strong, from the archive's SHA-256, since GitLab 19.1 with the feature flag `workhorse_download_etag_caching`; before, weak and the same for every download."),
+                    )),
+                (status = 304, description = "The `ETag` that `If-None-Match` named still matches; no body. Trust it only for a strong `ETag`.",
+                    headers(("ETag" = String, description = "The entity tag."))),
+                $($response)*
+                (status = 401, description = "No token, an invalid, expired or revoked one, or the CI job token of a job that is not running.",
+                    body = ApiError, example = json!({"message": "401 Unauthorized"})),
+                (status = 403, description = "The user may not read the project's jobs or this job's artifacts, or a CI job token from another project that this project's job token allowlist does not let in (`Authentication by CI/CD job token not allowed from <source> to <target>`).",
+                    body = ApiError, example = json!({"message": "403 Forbidden"})),
+                (status = 404, description = $not_found,
+                    body = ApiError, example = json!({"message": "404 Not found"})),
+            ),
+            security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = []), ()),
+        )]
+        pub fn $name() {}
+    };
+}
+
+artifact_download! {
+    /// Download a job's artifacts archive
+    ///
+    /// Sends the job's artifacts archive, a zip file, as it is stored. Where artifacts live in
+    /// object storage with direct download on (GitLab.com through its CDN), the answer is a 302
+    /// to a signed URL on another origin; elsewhere GitLab sends the bytes itself. A public
+    /// project's artifacts can be read without a token, and a CI job token works where the
+    /// project allows it (Premium and Ultimate). Reports (`artifacts:reports`) are not part of
+    /// the archive unless `artifacts:paths` names them too.
+    archive "/projects/{id}/jobs/{job_id}/artifacts",
+    params(JobPath),
+    not_found = "The project or the job does not exist, the user cannot see it, or the job has no artifacts archive (none, expired, deleted, or only reports).",
+    fn download_job_artifacts;
+}
+
+artifact_download! {
+    /// Download the artifacts archive of a branch or tag's newest job of a name
+    ///
+    /// Sends the artifacts archive of the job named `job` in the newest successful pipeline of
+    /// `ref_name`, by the pipeline's creation time, as the job's own download does (a 302 to
+    /// object storage included). A pipeline counts as successful when it ended `success`, so
+    /// its manual jobs must have run or be allowed to fail. With
+    /// `search_recent_successful_pipelines`, GitLab looks through recent successful pipelines
+    /// for the newest such job that has artifacts.
+    archive "/projects/{id}/jobs/artifacts/{ref_name}/download",
+    params(RefArtifactsPath, RefArtifactsJob),
+    not_found = "The project does not exist or the user cannot see it, or the ref has no successful pipeline with a job of that name that has an artifacts archive (`404 Job Not Found` when `search_recent_successful_pipelines` finds none).",
+    fn download_ref_artifacts;
+}
+
+/// List the files in a job's artifacts archive
+///
+/// Lists the files and directories of one directory of the job's artifacts archive, or with
+/// `recursive` everything below it, from the archive's metadata, without downloading it. Since
+/// GitLab 18.8.
+#[utoipa::path(
+    get,
+    path = "/projects/{id}/jobs/{job_id}/artifacts/tree",
+    tag = ARTIFACTS_TAG,
+    params(JobPath, ArtifactTreeFilter, OffsetPagination),
+    responses(
+        (status = 200, description = "A page of the directory's entries: its directories, then its files; with `recursive`, everything below it.",
+            body = Vec<ArtifactEntry>, headers(
+                ("X-Page" = i64, description = "The current page."),
+                ("X-Per-Page" = i64, description = "Items per page."),
+                ("X-Next-Page" = String, description = "The next page, or an empty string on the last page."),
+                ("X-Prev-Page" = String, description = "The previous page, or an empty string on the first page."),
+                ("X-Total" = i64, description = "The number of entries."),
+                ("X-Total-Pages" = i64, description = "The number of pages."),
+                ("Link" = String, description = "RFC 8288 links to the `prev`, `next`, `first` and `last` pages."),
+            ),
+            example = json!(crate::examples::list_job_artifact_entries())),
+        (status = 401, description = "No token, an invalid, expired or revoked one, or the CI job token of a job that is not running.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not read the project's jobs or this job's artifacts, or a CI job token from a project that the allowlist does not let in.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project or the job does not exist or the user cannot see it (`404 Not found`), the job has no artifacts (`404 Artifacts Not Found`) or no metadata for them (`404 Artifacts metadata Not Found`), or `path` is not a directory of the archive (`404 Path Not Found`).",
+            body = ApiError, example = json!({"message": "404 Artifacts Not Found"})),
+    ),
+    security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = []), ()),
+)]
+pub fn list_job_artifact_entries() {}
+
+artifact_download! {
+    /// Download one file of a job's artifacts
+    ///
+    /// Sends one file out of the job's artifacts archive, extracted by GitLab, with a content
+    /// type GitLab detects from the file. GitLab sends it itself, never through a redirect,
+    /// and always whole.
+    file "/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}",
+    params(JobArtifactFilePath),
+    not_found = "The project or the job does not exist, the user cannot see it, the job has no artifacts, or the archive has no such file.",
+    fn get_job_artifact_file;
+}
+
+artifact_download! {
+    /// Download one file of a branch or tag's newest artifacts of a job name
+    ///
+    /// Sends one file out of the artifacts archive of the job named `job` in the newest
+    /// successful pipeline of `ref_name`, found as the archive download by ref finds it. A
+    /// public project's file can be read without a token.
+    file "/projects/{id}/jobs/artifacts/{ref_name}/raw/{artifact_path}",
+    params(RefArtifactFilePath, RefArtifactsJob),
+    not_found = "The project does not exist or the user cannot see it, no successful pipeline of the ref has a job of that name with artifacts, or the archive has no such file.",
+    fn get_ref_artifact_file;
+}
+
+job_operation! {
+    /// Keep a job's artifacts
+    ///
+    /// Keeps the job's artifacts past their expiry date (`artifacts:expire_in`): they are
+    /// deleted only by hand from now on. Returns the job, with `artifacts_expire_at` cleared.
+    post "/projects/{id}/jobs/{job_id}/artifacts/keep" in ARTIFACTS_TAG,
+    responses(
+        (status = 200, description = "The job, whose artifacts are now kept.",
+            body = Job, example = json!(crate::examples::get_job())),
+        (status = 403, description = "The user may not update the job.",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+    ),
+    fn keep_job_artifacts;
+}
+
+job_operation! {
+    /// Delete a job's artifacts
+    ///
+    /// Deletes the job's artifacts, its archive and reports, but not its log. A Maintainer or
+    /// Owner may do so.
+    delete "/projects/{id}/jobs/{job_id}/artifacts" in ARTIFACTS_TAG,
+    responses(
+        (status = 204, description = "The artifacts are deleted."),
+        (status = 403, description = "The user may not delete the job's artifacts (a Maintainer or Owner may).",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 409, description = "The project's storage statistics are being recalculated; try again later.",
+            body = ApiError, example = json!({"message": "Action temporarily disabled. The project this pipeline belongs to is undergoing stats refresh."})),
+    ),
+    fn delete_job_artifacts;
+}
+
+// The version is from GitLab's changelog as other clients quote it (`DeleteProjectArtifacts`
+// in client-go and the `gitlab` crate); the route's documentation has no history note.
+/// Delete a project's artifacts
+///
+/// Expires every job artifact of the project that may be deleted, at once: GitLab's regular
+/// cleanup then deletes their files, in the background, so they can take a while to go. The
+/// artifacts of each ref's newest successful pipeline are kept (where the project keeps them,
+/// the default), and job logs are never deleted. A Maintainer or Owner may do so.
+/// Since GitLab 14.10.
+#[utoipa::path(
+    delete,
+    path = "/projects/{id}/artifacts",
+    tag = ARTIFACTS_TAG,
+    params(ProjectPath),
+    responses(
+        (status = 202, description = "GitLab will expire the artifacts; the message says only that the request was accepted.",
+            body = ApiError, example = json!({"message": "202 Accepted"})),
+        (status = 401, description = "No token, or the token is invalid, expired or revoked.",
+            body = ApiError, example = json!({"message": "401 Unauthorized"})),
+        (status = 403, description = "The user may not delete the project's artifacts (a Maintainer or Owner may).",
+            body = ApiError, example = json!({"message": "403 Forbidden"})),
+        (status = 404, description = "The project does not exist or the user cannot see it.",
+            body = ApiError, example = json!({"message": "404 Project Not Found"})),
+        (status = 409, description = "The project's storage statistics are being recalculated; try again later.",
+            body = ApiError, example = json!({"message": "Action temporarily disabled. The project this pipeline belongs to is undergoing stats refresh."})),
+    ),
+    security(("private_token" = []), ("bearer" = [])),
+)]
+pub fn delete_project_artifacts() {}

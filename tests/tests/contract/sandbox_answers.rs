@@ -25,6 +25,23 @@ const NOT_PRODUCED: &[(&str, &str, &str)] = &[
         "GitLab answers it while a project's storage statistics are recalculated, which the \
          sandbox does not model",
     ),
+    ("delete_job_artifacts", "409", "the same as erase_job's 409"),
+    (
+        "delete_project_artifacts",
+        "409",
+        "the same as erase_job's 409",
+    ),
+    (
+        "download_job_artifacts",
+        "302",
+        "GitLab answers it where artifacts are in object storage with direct download; the \
+         sandbox keeps them in local storage",
+    ),
+    (
+        "download_ref_artifacts",
+        "302",
+        "the same as download_job_artifacts's 302",
+    ),
 ];
 
 /// Which sandbox answers a request.
@@ -103,7 +120,12 @@ fn requests(ids: &Ids) -> Vec<Request> {
         erasable,
         manual,
         manual_bridge,
+        ref build_file,
+        ref artifacts_ref,
+        ref artifacts_job,
     } = *ids;
+    let archive = format!("/projects/1/jobs/{build}/artifacts");
+    let by_ref = format!("/projects/1/jobs/artifacts/{artifacts_ref}");
     let mut requests = vec![
         request(
             "list_project_jobs",
@@ -292,10 +314,113 @@ fn requests(ids: &Ids) -> Vec<Request> {
             format!("/projects/1/jobs/{failed}/play"),
         )
         .token(Token::Reporter),
+        request("download_job_artifacts", "GET", archive.clone()),
+        request("download_job_artifacts", "GET", archive.clone()).header("range", "bytes=10-"),
+        request("download_job_artifacts", "GET", archive.clone()).header("if-none-match", "*"),
+        request("download_job_artifacts", "GET", archive.clone())
+            .header("range", "bytes=999999999-"),
+        request("download_job_artifacts", "GET", archive.clone()).token(Token::Guest),
+        request("download_job_artifacts", "GET", format!("/projects/1/jobs/{pending}/artifacts")),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        ),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job={artifacts_job}&search_recent_successful_pipelines=true"),
+        )
+        .header("range", "bytes=-100"),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .header("if-none-match", "*"),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .header("range", "bytes=999999999-"),
+        request("download_ref_artifacts", "GET", format!("{by_ref}/download")),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .token(Token::Guest),
+        request(
+            "download_ref_artifacts",
+            "GET",
+            format!("{by_ref}/download?job=no-such-job"),
+        ),
+        request(
+            "list_job_artifact_entries",
+            "GET",
+            format!("{archive}/tree?recursive=true&per_page=2"),
+        ),
+        request(
+            "list_job_artifact_entries",
+            "GET",
+            format!("{archive}/tree?path=no/such/dir"),
+        ),
+        request("list_job_artifact_entries", "GET", format!("{archive}/tree")).token(Token::Guest),
+        request("list_job_artifact_entries", "GET", format!("{archive}/tree?recursive=maybe")),
+        request("get_job_artifact_file", "GET", format!("{archive}/{build_file}")),
+        request("get_job_artifact_file", "GET", format!("{archive}/{build_file}"))
+            .header("if-none-match", "*"),
+        request("get_job_artifact_file", "GET", format!("{archive}/a%2F..%2Fb")),
+        request("get_job_artifact_file", "GET", format!("{archive}/no/such/file.txt")),
+        request("get_job_artifact_file", "GET", format!("{archive}/{build_file}"))
+            .token(Token::Guest),
+        request(
+            "get_ref_artifact_file",
+            "GET",
+            format!("{by_ref}/raw/{build_file}?job={artifacts_job}"),
+        ),
+        request(
+            "get_ref_artifact_file",
+            "GET",
+            format!("{by_ref}/raw/{build_file}?job={artifacts_job}"),
+        )
+        .header("if-none-match", "*"),
+        request(
+            "get_ref_artifact_file",
+            "GET",
+            format!("{by_ref}/raw/a%2F..%2Fb?job={artifacts_job}"),
+        ),
+        request(
+            "get_ref_artifact_file",
+            "GET",
+            format!("{by_ref}/raw/{build_file}?job=no-such-job"),
+        ),
+        request(
+            "get_ref_artifact_file",
+            "GET",
+            format!("{by_ref}/raw/{build_file}?job={artifacts_job}"),
+        )
+        .token(Token::Guest),
+        request("keep_job_artifacts", "POST", format!("{archive}/keep")),
+        request("keep_job_artifacts", "POST", format!("{archive}/keep")).token(Token::Reporter),
+        request(
+            "delete_job_artifacts",
+            "DELETE",
+            format!("/projects/1/jobs/{erasable}/artifacts"),
+        ),
+        request(
+            "delete_job_artifacts",
+            "DELETE",
+            format!("/projects/1/jobs/{erasable}/artifacts"),
+        )
+        .token(Token::Reporter),
+        request("delete_project_artifacts", "DELETE", "/projects/1/artifacts")
+            .token(Token::Reporter),
     ];
     // Every operation: unknown credentials, a project that is not there, a malformed path, and
     // an instance throttle.
-    let every: [(&str, &str, String); 12] = [
+    let every: Vec<(&str, &str, String)> = vec![
         ("list_project_jobs", "GET", "/projects/{p}/jobs".into()),
         (
             "list_pipeline_jobs",
@@ -344,6 +469,48 @@ fn requests(ids: &Ids) -> Vec<Request> {
             "POST",
             format!("/projects/{{p}}/jobs/{build}/play"),
         ),
+        (
+            "download_job_artifacts",
+            "GET",
+            format!("/projects/{{p}}/jobs/{build}/artifacts"),
+        ),
+        (
+            "download_ref_artifacts",
+            "GET",
+            format!("/projects/{{p}}/jobs/artifacts/{artifacts_ref}/download?job={artifacts_job}"),
+        ),
+        (
+            "list_job_artifact_entries",
+            "GET",
+            format!("/projects/{{p}}/jobs/{build}/artifacts/tree"),
+        ),
+        (
+            "get_job_artifact_file",
+            "GET",
+            format!("/projects/{{p}}/jobs/{build}/artifacts/{build_file}"),
+        ),
+        (
+            "get_ref_artifact_file",
+            "GET",
+            format!(
+                "/projects/{{p}}/jobs/artifacts/{artifacts_ref}/raw/{build_file}?job={artifacts_job}"
+            ),
+        ),
+        (
+            "keep_job_artifacts",
+            "POST",
+            format!("/projects/{{p}}/jobs/{build}/artifacts/keep"),
+        ),
+        (
+            "delete_job_artifacts",
+            "DELETE",
+            format!("/projects/{{p}}/jobs/{erasable}/artifacts"),
+        ),
+        (
+            "delete_project_artifacts",
+            "DELETE",
+            "/projects/{p}/artifacts".into(),
+        ),
     ];
     for (operation, method, path) in every {
         let job_route = operation.starts_with("get_job_by") || operation == "get_allowed_agents";
@@ -354,11 +521,17 @@ fn requests(ids: &Ids) -> Vec<Request> {
         requests.push(request(operation, method, path.replace("{p}", "1%00")));
         requests.push(request(operation, method, path.replace("{p}", "1")).on(Server::Throttled));
     }
+    // Last, as it expires most of the project's artifacts.
+    requests.push(request(
+        "delete_project_artifacts",
+        "DELETE",
+        "/projects/1/artifacts",
+    ));
     requests
 }
 
 /// Records of the seeded data the requests name.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Ids {
     pipeline: i64,
     bridge_pipeline: i64,
@@ -369,6 +542,11 @@ struct Ids {
     erasable: i64,
     manual: i64,
     manual_bridge: i64,
+    /// A file in `build`'s artifacts archive.
+    build_file: String,
+    /// A branch whose newest successful pipeline has a build with artifacts, and its name.
+    artifacts_ref: String,
+    artifacts_job: String,
 }
 
 fn ids(sandbox: &Sandbox) -> Ids {
@@ -386,6 +564,7 @@ fn ids(sandbox: &Sandbox) -> Ids {
         };
         let build =
             job(&|job| job.is_build() && job.status == JobStatus::Success && !job.log.is_empty());
+        let newest = by_ref(store);
         Ids {
             pipeline: build.pipeline_id,
             bridge_pipeline: job(&|job| !job.is_build()).pipeline_id,
@@ -407,8 +586,46 @@ fn ids(sandbox: &Sandbox) -> Ids {
             .id,
             manual: job(&|job| job.is_build() && job.status == JobStatus::Manual).id,
             manual_bridge: job(&|job| !job.is_build() && job.status == JobStatus::Manual).id,
+            build_file: gitlab_jobs_sandbox::data::archive_entries(store, &store.jobs[&build.id])
+                .into_iter()
+                .find(|entry| entry.path.ends_with(".txt"))
+                .expect("every archive has a text file")
+                .path,
+            artifacts_ref: newest.0,
+            artifacts_job: newest.1,
         }
     })
+}
+
+/// A ref and a build name that the by-ref routes find: the newest successful pipeline of
+/// `main` and one of its builds with an archive.
+fn by_ref(store: &gitlab_jobs_sandbox::store::Store) -> (String, String) {
+    use gitlab_jobs_schema::{ArtifactFileType, JobStatus};
+    let pipeline = store
+        .pipelines
+        .values()
+        .rev()
+        .find(|pipeline| {
+            pipeline.project_id == 1
+                && pipeline.r#ref == "main"
+                && pipeline.status == JobStatus::Success
+        })
+        .expect("main has a successful pipeline");
+    let job = store
+        .jobs
+        .values()
+        .rev()
+        .find(|job| {
+            job.pipeline_id == pipeline.id
+                && job.is_build()
+                && !job.retried
+                && job
+                    .artifacts
+                    .iter()
+                    .any(|artifact| artifact.file_type == ArtifactFileType::Archive)
+        })
+        .expect("the pipeline has a build with an archive");
+    (pipeline.r#ref.clone(), job.name.clone())
 }
 
 /// The response object the contract documents for this answer, with the schema of its media
@@ -428,8 +645,12 @@ fn documented<'a>(
     if media_type.is_empty() && spec::response(doc, response).get("content").is_none() {
         return Ok(&ANYTHING);
     }
-    spec::response(doc, response)["content"]
-        .get(media_type)
+    // A media range documented (`*/*`, `text/*`) covers the types in it.
+    let content = &spec::response(doc, response)["content"];
+    let range = format!("{}/*", media_type.split('/').next().unwrap_or(""));
+    [media_type, range.as_str(), "*/*"]
+        .into_iter()
+        .find_map(|documented| content.get(documented))
         .map(|content| &content["schema"])
         .ok_or_else(|| format!("{status} with {media_type} is not documented"))
 }

@@ -39,6 +39,65 @@ async fn call(client: &Client, operation_id: &str) -> Result<(), Error<ApiError>
         "retry_job" => client.retry_job().id(1).job_id(2).send().await.map(drop),
         "erase_job" => client.erase_job().id(1).job_id(2).send().await.map(drop),
         "play_job" => client.play_job().id(1).job_id(2).send().await.map(drop),
+        "download_job_artifacts" => client
+            .download_job_artifacts()
+            .id(1)
+            .job_id(2)
+            .send()
+            .await
+            .map(drop),
+        "download_ref_artifacts" => client
+            .download_ref_artifacts()
+            .id(1)
+            .ref_name("main")
+            .job("build")
+            .send()
+            .await
+            .map(drop),
+        "list_job_artifact_entries" => client
+            .list_job_artifact_entries()
+            .id(1)
+            .job_id(2)
+            .send()
+            .await
+            .map(drop),
+        "get_job_artifact_file" => client
+            .get_job_artifact_file()
+            .id(1)
+            .job_id(2)
+            .artifact_path("a/b.txt")
+            .send()
+            .await
+            .map(drop),
+        "get_ref_artifact_file" => client
+            .get_ref_artifact_file()
+            .id(1)
+            .ref_name("main")
+            .job("build")
+            .artifact_path("a/b.txt")
+            .send()
+            .await
+            .map(drop),
+        "keep_job_artifacts" => client
+            .keep_job_artifacts()
+            .id(1)
+            .job_id(2)
+            .send()
+            .await
+            .map(drop),
+        "delete_job_artifacts" => client
+            .delete_job_artifacts()
+            .id(1)
+            .job_id(2)
+            .send()
+            .await
+            .map(drop),
+        "delete_project_artifacts" => client
+            .delete_project_artifacts()
+            .id(1)
+            .send()
+            .await
+            .map(drop),
         other => panic!("the contract has an operation {other} this test does not call"),
     }
 }

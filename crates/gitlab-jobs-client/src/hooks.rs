@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, IF_NONE_MATCH, IF_RANGE, LOCATION,
+    RANGE, USER_AGENT,
+};
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 
 use crate::deadline::{DeadlinePassed, earliest};
@@ -130,9 +133,23 @@ impl ClientHooks<Settings> for Client {
         };
         let tried = send_with_retries(tries, request, |request| async move {
             let method = request.method().clone();
+            let carried = carried_elsewhere(&request);
+            let again = (method == Method::GET)
+                .then(|| request.try_clone())
+                .flatten();
+            let origin = request.url().origin();
             let mut response = self.answer(request, timeouts).await?;
             if method == Method::GET {
-                response = self.follow_elsewhere(response, timeouts).await?;
+                response = self.follow_elsewhere(response, &carried, timeouts).await?;
+                // A signed URL of object storage expires minutes after GitLab made it: storage
+                // then answers 403, and GitLab, asked again, signs a new one. Once.
+                if response.status() == StatusCode::FORBIDDEN
+                    && response.url().origin() != origin
+                    && let Some(again) = again
+                {
+                    response = self.answer(again, timeouts).await?;
+                    response = self.follow_elsewhere(response, &carried, timeouts).await?;
+                }
             }
             // A JSON answer is read here, so that one that breaks off is retried like any
             // other failure; the log is left to stream.
@@ -192,6 +209,7 @@ impl Client {
     async fn follow_elsewhere(
         &self,
         mut response: Response,
+        carried: &[(HeaderName, HeaderValue)],
         timeouts: Timeouts,
     ) -> reqwest::Result<Response> {
         for _ in 0..5 {
@@ -209,10 +227,23 @@ impl Client {
                 .insert(ACCEPT, HeaderValue::from_static("*/*"));
             bare.headers_mut()
                 .insert(USER_AGENT, HeaderValue::from_static(OUR_USER_AGENT));
+            bare.headers_mut().extend(carried.iter().cloned());
             response = self.answer(bare, timeouts).await?;
         }
         Ok(response)
     }
+}
+
+/// The headers of `request` that a redirect to another origin keeps: which bytes it asks for
+/// and on what condition, never a credential.
+fn carried_elsewhere(request: &Request) -> Vec<(HeaderName, HeaderValue)> {
+    [RANGE, IF_RANGE, IF_NONE_MATCH]
+        .into_iter()
+        .filter_map(|name| {
+            let value = request.headers().get(&name)?.clone();
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// Where a redirect points, resolved against the URL that answered it.

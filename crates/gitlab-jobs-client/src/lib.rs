@@ -95,6 +95,7 @@ mod generated;
 mod hooks;
 mod log;
 mod paginate;
+mod ranged;
 mod redact;
 mod retry;
 mod wait;

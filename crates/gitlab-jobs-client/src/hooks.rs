@@ -8,8 +8,8 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{
-    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, IF_NONE_MATCH, IF_RANGE, LOCATION,
-    RANGE, USER_AGENT,
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, IF_NONE_MATCH, IF_RANGE,
+    LOCATION, RANGE, USER_AGENT,
 };
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 

@@ -90,6 +90,7 @@ mod deadline;
 pub mod decode;
 #[cfg(not(feature = "bench-internals"))]
 mod decode;
+mod download;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
 mod hooks;
@@ -103,6 +104,7 @@ mod wait;
 pub use auth::{Auth, InvalidToken, REDACTED};
 pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
+pub use download::{ArtifactsOf, Downloaded};
 /// The stream methods the list streams are read with (`try_next`, `try_collect`, `next`), so
 /// that reading one needs no other crate.
 #[doc(no_inline)]
@@ -115,7 +117,7 @@ pub use generated::{
 pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead};
-pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
+pub use paginate::{ArtifactEntries, PipelineBridges, PipelineJobs, ProjectJobs};
 pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
 

@@ -149,7 +149,7 @@ impl Client {
     }
 
     /// Writes `bytes` to `out`, by this client's deadline.
-    async fn write<W: AsyncWrite + Unpin + ?Sized>(
+    pub(crate) async fn write<W: AsyncWrite + Unpin + ?Sized>(
         &self,
         out: &mut W,
         bytes: &[u8],
@@ -163,7 +163,7 @@ impl Client {
 
     /// `io`, a write to the caller's destination since `started`, failing once this client's
     /// deadline passes.
-    async fn by_deadline(
+    pub(crate) async fn by_deadline(
         &self,
         io: impl Future<Output = std::io::Result<()>>,
         started: Instant,

@@ -182,6 +182,10 @@ pub struct Faults {
     /// as object storage does on some installations.
     #[arg(long)]
     pub redirect_logs: bool,
+    /// Share (0 to 1) of artifacts downloads whose body breaks off halfway, as when a
+    /// connection drops.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
+    pub broken_downloads: f64,
 }
 
 /// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
@@ -420,6 +424,7 @@ mod tests {
                 rate_limited: 0.25,
                 dropped: 0.1,
                 redirect_logs: true,
+                broken_downloads: 0.0,
             }
         );
         assert_eq!(set.gitlab_version, Version::new(19, 2, 0));

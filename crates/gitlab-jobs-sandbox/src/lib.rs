@@ -91,6 +91,12 @@ impl App {
         })
     }
 
+    /// Whether this download breaks off halfway (`Faults::broken_downloads`).
+    fn breaks_download(&self) -> bool {
+        let share = self.config.faults.broken_downloads;
+        share > 0.0 && self.rng.lock().expect("never poisoned").f64() < share
+    }
+
     /// Forgets the archive of a job whose artifacts were deleted.
     fn forget_archive(&self, job_id: i64) {
         self.archives

@@ -2,6 +2,7 @@
 //! `gitlab-jobs-client` (its retries, streams and token hygiene).
 
 mod args;
+mod artifacts;
 mod commands;
 mod config;
 mod exit;

@@ -45,8 +45,8 @@ pub enum CallErrorKind {
     Write(std::io::Error),
     /// What was being downloaded changed between two answers: another strong `ETag`, or
     /// shorter than what was already written. The bytes written are of the old one; download
-    /// it again from the start. ([`Client::save_artifacts`](crate::Client::save_artifacts) does,
-    /// once.)
+    /// it again from the start. ([`ArtifactsDownload::save`](crate::ArtifactsDownload::save)
+    /// does, once.)
     Changed {
         /// What was downloaded: `archive` or `file`.
         what: &'static str,

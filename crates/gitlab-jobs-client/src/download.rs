@@ -99,75 +99,84 @@ impl Part<'_> {
     }
 }
 
-impl Client {
-    /// Streams the artifacts archive (a zip file) of `of` into `out`, and says what it wrote.
-    /// Memory use does not grow with the archive. An answer that breaks off is resumed from
-    /// the bytes written (`Range`, or skipping them where the server answers whole), as often
-    /// as the client's [`RetryPolicy`](crate::RetryPolicy) allows tries; on `Ok`, `out` has the
-    /// whole archive, as long as its answers said it is. Where the archive is in object
-    /// storage, the redirect is followed without credentials.
-    pub async fn write_artifacts<W: AsyncWrite + Unpin + ?Sized>(
-        &self,
-        project: impl Into<ProjectId>,
-        of: &ArtifactsOf,
-        out: &mut W,
-    ) -> Result<Downloaded, CallError> {
-        self.download(&project.into(), of, Part::Archive, out).await
+/// Told of a download's progress: the bytes written so far, and the length its answers gave,
+/// once they did.
+type OnProgress<'a> = Box<dyn FnMut(u64, Option<u64>) + Send + 'a>;
+
+/// A download of a job's artifacts archive, or of one file of it: see [`Client::artifacts`].
+pub struct ArtifactsDownload<'a> {
+    client: &'a Client,
+    project: ProjectId,
+    of: ArtifactsOf,
+    file: Option<String>,
+    on_progress: Option<OnProgress<'a>>,
+}
+
+impl std::fmt::Debug for ArtifactsDownload<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArtifactsDownload")
+            .field("project", &self.project)
+            .field("of", &self.of)
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> ArtifactsDownload<'a> {
+    /// One file of the archive instead of the archive: `path` as the archive's browser lists
+    /// it, such as `coverage/index.html`. GitLab sends a file whole, so a resumed download asks
+    /// for it again and skips what was written.
+    pub fn file(mut self, path: impl Into<String>) -> Self {
+        self.file = Some(path.into());
+        self
     }
 
-    /// Streams one file of the artifacts archive of `of` into `out`: `path` as the archive's
-    /// browser lists it, such as `coverage/index.html`. As [`Client::write_artifacts`], but
-    /// GitLab sends a file whole, so a resumed download asks for it again and skips what was
-    /// written.
-    pub async fn write_artifact_file<W: AsyncWrite + Unpin + ?Sized>(
-        &self,
-        project: impl Into<ProjectId>,
-        of: &ArtifactsOf,
-        path: &str,
+    /// Calls `progress` with the bytes written so far and, once an answer gave it, the
+    /// length, as the bytes are written.
+    pub fn on_progress(mut self, progress: impl FnMut(u64, Option<u64>) + Send + 'a) -> Self {
+        self.on_progress = Some(Box::new(progress));
+        self
+    }
+
+    /// Streams the download into `out`, and says what it wrote. Memory use does not grow with
+    /// the archive. An answer that breaks off is resumed from the bytes written (`Range`, or
+    /// skipping them where the server answers whole), as often as the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) allows tries; on `Ok`, `out` has every byte, as many
+    /// as the answers said there are. Where the archive is in object storage, the redirect is
+    /// followed without credentials.
+    pub async fn write_to<W: AsyncWrite + Unpin + ?Sized>(
+        mut self,
         out: &mut W,
     ) -> Result<Downloaded, CallError> {
-        self.download(&project.into(), of, Part::File(path), out)
+        let part = match &self.file {
+            Some(path) => Part::File(path),
+            None => Part::Archive,
+        };
+        let mut on_progress = self.on_progress.take();
+        self.client
+            .download(&self.project, &self.of, part, out, &mut on_progress)
             .await
     }
 
-    /// Saves the artifacts archive of `of` as the file `to`. It is written under a temporary
-    /// name beside `to` and renamed once whole, so `to` is never a part of an archive: on an
-    /// error the temporary file is removed and `to` is as it was. An archive that changed while
-    /// it was read is downloaded again from the start, once.
-    pub async fn save_artifacts(
-        &self,
-        project: impl Into<ProjectId>,
-        of: &ArtifactsOf,
-        to: &Path,
-    ) -> Result<Downloaded, CallError> {
-        self.save(&project.into(), of, Part::Archive, to).await
-    }
-
-    /// Saves one file of the artifacts archive of `of` as the file `to`, as
-    /// [`Client::save_artifacts`] saves the archive.
-    pub async fn save_artifact_file(
-        &self,
-        project: impl Into<ProjectId>,
-        of: &ArtifactsOf,
-        path: &str,
-        to: &Path,
-    ) -> Result<Downloaded, CallError> {
-        self.save(&project.into(), of, Part::File(path), to).await
-    }
-
-    async fn save(
-        &self,
-        project: &ProjectId,
-        of: &ArtifactsOf,
-        part: Part<'_>,
-        to: &Path,
-    ) -> Result<Downloaded, CallError> {
-        let operation = part.operation(of);
+    /// Saves the download as the file `to`. It is written under a temporary name beside `to`
+    /// and renamed once whole, so `to` never holds a part: on an error the temporary file is
+    /// removed and `to` is as it was. What changed while it was read is downloaded again from
+    /// the start, once.
+    pub async fn save(mut self, to: &Path) -> Result<Downloaded, CallError> {
+        let part = match &self.file {
+            Some(path) => Part::File(path),
+            None => Part::Archive,
+        };
+        let operation = part.operation(&self.of);
         let fail = |err: std::io::Error| CallError::new(operation, 1, CallErrorKind::Write(err));
+        let mut on_progress = self.on_progress.take();
         for attempt in 0..2 {
             let (temporary, mut file) = temporary_beside(to).await.map_err(fail)?;
             let outcome: Result<Downloaded, CallError> = async {
-                let downloaded = self.download(project, of, part, &mut file).await?;
+                let downloaded = self
+                    .client
+                    .download(&self.project, &self.of, part, &mut file, &mut on_progress)
+                    .await?;
                 file.sync_all().await.map_err(fail)?;
                 drop(file);
                 tokio::fs::rename(&temporary, to).await.map_err(fail)?;
@@ -187,6 +196,37 @@ impl Client {
         }
         unreachable!("the second attempt returns")
     }
+}
+
+impl Client {
+    /// A download of the artifacts archive (a zip file) of `of`, or with
+    /// [`ArtifactsDownload::file`] of one file of it, to a writer
+    /// ([`ArtifactsDownload::write_to`]) or a file ([`ArtifactsDownload::save`]).
+    ///
+    /// ```no_run
+    /// # async fn run(gitlab: gitlab_jobs_client::Client) -> Result<(), gitlab_jobs_client::CallError> {
+    /// use gitlab_jobs_client::ArtifactsOf;
+    ///
+    /// // The newest `build` artifacts of `main`, saved once whole.
+    /// let of = ArtifactsOf::newest("main", "build");
+    /// let saved = gitlab.artifacts("group/project", of).save("artifacts.zip".as_ref()).await?;
+    /// println!("{} bytes", saved.written);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn artifacts(
+        &self,
+        project: impl Into<ProjectId>,
+        of: ArtifactsOf,
+    ) -> ArtifactsDownload<'_> {
+        ArtifactsDownload {
+            client: self,
+            project: project.into(),
+            of,
+            file: None,
+            on_progress: None,
+        }
+    }
 
     /// The download loop: see the module's documentation.
     async fn download<W: AsyncWrite + Unpin + ?Sized>(
@@ -195,6 +235,7 @@ impl Client {
         of: &ArtifactsOf,
         part: Part<'_>,
         out: &mut W,
+        on_progress: &mut Option<OnProgress<'_>>,
     ) -> Result<Downloaded, CallError> {
         let what = part.what();
         let operation = part.operation(of);
@@ -273,6 +314,9 @@ impl Client {
                     .map_err(|kind| fail(changed(what, kind)))?;
                 self.write(out, ready, started).await.map_err(fail)?;
                 at += ready.len() as u64;
+                if let Some(progress) = on_progress.as_mut() {
+                    progress(at, length);
+                }
             }
             if broke.is_none() {
                 let rest = body.finish();

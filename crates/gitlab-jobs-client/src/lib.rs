@@ -104,7 +104,7 @@ mod wait;
 pub use auth::{Auth, InvalidToken, REDACTED};
 pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
-pub use download::{ArtifactsOf, Downloaded};
+pub use download::{ArtifactsDownload, ArtifactsOf, Downloaded};
 /// The stream methods the list streams are read with (`try_next`, `try_collect`, `next`), so
 /// that reading one needs no other crate.
 #[doc(no_inline)]

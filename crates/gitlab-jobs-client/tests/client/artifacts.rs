@@ -45,7 +45,8 @@ async fn an_archive_that_breaks_off_is_resumed_to_the_same_bytes() {
     let (job_id, length) = large(&whole_sandbox, &gitlab).await;
     let mut whole = Vec::new();
     let plain = gitlab
-        .write_artifacts(1, &ArtifactsOf::Job(job_id), &mut whole)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .write_to(&mut whole)
         .await
         .unwrap();
     assert_eq!(
@@ -60,10 +61,18 @@ async fn an_archive_that_breaks_off_is_resumed_to_the_same_bytes() {
     .await;
     let gitlab = client(&breaking, 40);
     let mut resumed = Vec::new();
+    let mut told = Vec::new();
     let downloaded = gitlab
-        .write_artifacts(1, &ArtifactsOf::Job(job_id), &mut resumed)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .on_progress(|written, length| told.push((written, length)))
+        .write_to(&mut resumed)
         .await
         .unwrap();
+    assert!(
+        told.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "progress only grows"
+    );
+    assert_eq!(told.last(), Some(&(length, Some(length))));
     assert_eq!(downloaded.written, length);
     assert!(downloaded.resumed >= 2, "{downloaded:?}");
     assert_eq!(resumed, whole);
@@ -81,7 +90,8 @@ async fn a_download_that_keeps_breaking_is_an_error_with_what_was_written() {
     let (job_id, length) = large(&sandbox, &gitlab).await;
     let mut out = Vec::new();
     let err = gitlab
-        .write_artifacts(1, &ArtifactsOf::Job(job_id), &mut out)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .write_to(&mut out)
         .await
         .unwrap_err();
     match err.kind() {
@@ -112,7 +122,8 @@ async fn a_saved_archive_appears_only_whole() {
     let gitlab = client(&sandbox, 2);
     let (job_id, _) = large(&sandbox, &gitlab).await;
     gitlab
-        .save_artifacts(1, &ArtifactsOf::Job(job_id), &to)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .save(&to)
         .await
         .unwrap_err();
     assert_eq!(std::fs::read(&to).unwrap(), b"the old file");
@@ -121,7 +132,8 @@ async fn a_saved_archive_appears_only_whole() {
 
     let gitlab = client(&sandbox, 40);
     let saved = gitlab
-        .save_artifacts(1, &ArtifactsOf::Job(job_id), &to)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .save(&to)
         .await
         .unwrap();
     let bytes = std::fs::read(&to).unwrap();
@@ -162,7 +174,8 @@ async fn one_file_by_job_or_by_ref_is_the_archives() {
     });
     let mut archive = Vec::new();
     gitlab
-        .write_artifacts(1, &ArtifactsOf::newest(&r#ref, &name), &mut archive)
+        .artifacts(1, ArtifactsOf::newest(&r#ref, &name))
+        .write_to(&mut archive)
         .await
         .unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
@@ -178,7 +191,9 @@ async fn one_file_by_job_or_by_ref_is_the_archives() {
     for of in [ArtifactsOf::Job(job_id), ArtifactsOf::newest(&r#ref, &name)] {
         let mut file = Vec::new();
         let downloaded = gitlab
-            .write_artifact_file("acme/platform/api", &of, &path, &mut file)
+            .artifacts("acme/platform/api", of.clone())
+            .file(&path)
+            .write_to(&mut file)
             .await
             .unwrap();
         assert_eq!(file, expected, "{of:?}");
@@ -194,7 +209,8 @@ async fn the_browser_streams_every_entry_of_the_archive_page_by_page() {
     let (job_id, _) = large(&sandbox, &gitlab).await;
     let mut archive = Vec::new();
     gitlab
-        .write_artifacts(1, &ArtifactsOf::Job(job_id), &mut archive)
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .write_to(&mut archive)
         .await
         .unwrap();
     let zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();

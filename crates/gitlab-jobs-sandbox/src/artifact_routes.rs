@@ -17,6 +17,7 @@ use gitlab_jobs_schema::{self as models, ArtifactFileType, JobStatus, SometimesS
 use crate::App;
 use crate::artifacts::{self, Archive, Entry};
 use crate::auth::{Caller, JobTokens};
+use crate::config::ArtifactsStorage;
 use crate::errors::Failure;
 use crate::pagination::{Paging, offset_page};
 use crate::request::Incoming;
@@ -52,13 +53,31 @@ pub async fn download_job_artifacts(State(app): State<App>, request: Incoming) -
         if !has_archive(job, store::now()) {
             return Err(Failure::resource_not_found(None));
         }
+        if let Some(url) = app.signed_archive_url(job.id) {
+            return Ok(redirect(&url));
+        }
         app.archive(&store, job)
     };
-    Ok(send_archive(
-        &archive,
-        &request.headers,
-        app.breaks_download(),
-    ))
+    Ok(serve_archive(&app, &archive, &request.headers))
+}
+
+/// A 302 to object storage.
+fn redirect(url: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::LOCATION, header(url));
+    response
+}
+
+/// An archive as the storage mode serves it from GitLab's host: local storage honours
+/// `Range`; a proxy fetches the whole file.
+fn serve_archive(app: &App, archive: &Arc<Archive>, headers: &HeaderMap) -> Response {
+    let mut headers = headers.clone();
+    if app.config.artifacts_storage == ArtifactsStorage::Proxy {
+        headers.remove(RANGE);
+    }
+    send_archive(archive, &headers, app.breaks_download())
 }
 
 /// `GET /projects/:id/jobs/artifacts/:ref_name/download?job=` and
@@ -90,12 +109,16 @@ pub async fn by_ref(State(app): State<App>, request: Incoming) -> Answer {
             return Err(Failure::forbidden(None));
         }
         let job = newest_with_artifacts(&store, project.id, &ref_name, &name, search)?;
+        if file.is_none()
+            && let Some(url) = app.signed_archive_url(job.id)
+        {
+            return Ok(redirect(&url));
+        }
         app.archive(&store, job)
     };
-    let breaks = app.breaks_download();
     match file {
-        None => Ok(send_archive(&archive, &request.headers, breaks)),
-        Some(path) => send_file(&archive, &path, &request.headers, breaks),
+        None => Ok(serve_archive(&app, &archive, &request.headers)),
+        Some(path) => send_file(&archive, &path, &request.headers, app.breaks_download()),
     }
 }
 
@@ -287,7 +310,7 @@ pub async fn delete_project_artifacts(State(app): State<App>, request: Incoming)
 
 /// An archive, whole or the one range `Range` asks for, or a 304 while `If-None-Match` names
 /// its `ETag`.
-fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap, breaks: bool) -> Response {
+pub(crate) fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap, breaks: bool) -> Response {
     let etag = header(archive.etag());
     if matches(headers, archive.etag()) {
         return (StatusCode::NOT_MODIFIED, [(ETAG, etag)]).into_response();

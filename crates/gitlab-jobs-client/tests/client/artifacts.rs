@@ -242,3 +242,100 @@ async fn the_browser_streams_every_entry_of_the_archive_page_by_page() {
         "{top:?}"
     );
 }
+
+async fn start_storing(storage: gitlab_jobs_sandbox::ArtifactsStorage, ttl_ms: u64) -> Sandbox {
+    Sandbox::start(Config {
+        jobs_rate_limit: 0,
+        artifact_mib: 1,
+        artifacts_storage: storage,
+        signed_url_ttl: std::time::Duration::from_millis(ttl_ms),
+        ..Config::default()
+    })
+    .await
+    .expect("the sandbox starts")
+}
+
+/// Whether any request to the storage origin carried a credential.
+fn credentials_reached_storage(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .storage_requests()
+        .iter()
+        .flat_map(|headers| headers.keys())
+        .map(|name| name.as_str().to_owned())
+        .filter(|name| {
+            ["private-token", "job-token", "authorization", "cookie"].contains(&name.as_str())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_redirect_to_storage_is_followed_without_credentials_and_gives_the_same_bytes() {
+    use gitlab_jobs_sandbox::ArtifactsStorage;
+    let local = start(Faults::default()).await;
+    let gitlab = client(&local, 3);
+    let (job_id, _) = large(&local, &gitlab).await;
+    let mut expected = Vec::new();
+    gitlab
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .write_to(&mut expected)
+        .await
+        .unwrap();
+    for storage in [ArtifactsStorage::Redirect, ArtifactsStorage::Proxy] {
+        let sandbox = start_storing(storage, 600_000).await;
+        for auth in [
+            gitlab_jobs_client::Auth::private_token(&sandbox.config().tokens.root).unwrap(),
+            gitlab_jobs_client::Auth::job_token(sandbox.job_token()).unwrap(),
+        ] {
+            let gitlab = Client::with_auth(sandbox.url(), auth).unwrap();
+            let mut bytes = Vec::new();
+            gitlab
+                .artifacts(1, ArtifactsOf::Job(job_id))
+                .write_to(&mut bytes)
+                .await
+                .unwrap();
+            assert_eq!(bytes, expected, "{storage:?}");
+            // A resumed read through the redirect asks storage for the rest only.
+            let answer = gitlab
+                .download_job_artifacts()
+                .id(1)
+                .job_id(job_id)
+                .range("bytes=1000-")
+                .call()
+                .await
+                .unwrap();
+            let status = answer.status();
+            match storage {
+                ArtifactsStorage::Redirect => assert_eq!(status, 206),
+                _ => assert_eq!(status, 200, "a proxy sends the whole archive"),
+            }
+        }
+        let seen = sandbox.storage_requests().len();
+        match storage {
+            ArtifactsStorage::Redirect => assert!(seen >= 4, "{seen} requests reached storage"),
+            _ => assert_eq!(seen, 0),
+        }
+        assert_eq!(credentials_reached_storage(&sandbox), Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn an_expired_signed_url_is_asked_for_again_once() {
+    let sandbox = start_storing(gitlab_jobs_sandbox::ArtifactsStorage::Redirect, 0).await;
+    let gitlab = client(&sandbox, 1);
+    let (job_id, _) = large(&sandbox, &gitlab).await;
+    let mut out = Vec::new();
+    let err = gitlab
+        .artifacts(1, ArtifactsOf::Job(job_id))
+        .write_to(&mut out)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status().map(|status| status.as_u16()),
+        Some(403),
+        "{err}"
+    );
+    assert!(out.is_empty());
+    // GitLab signed twice; storage refused both, and was never sent a credential.
+    assert_eq!(sandbox.storage_requests().len(), 2);
+    assert_eq!(credentials_reached_storage(&sandbox), Vec::<String>::new());
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use gitlab_jobs_client::models::{ArtifactEntry, ArtifactFileType, JobStatus};
 use gitlab_jobs_sandbox::{Config, store};
 
-use super::{find, run, start};
+use super::{find, run, run_with, start};
 
 fn with_archive(job: &store::Job) -> bool {
     job.status == JobStatus::Success
@@ -166,5 +166,32 @@ async fn keep_then_delete_and_the_archive_is_gone() {
     assert_eq!(gone.code, 1, "{gone:?}");
     assert!(gone.stderr.contains("404"), "{}", gone.stderr);
     assert!(!out.exists());
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inside_a_ci_job_the_job_token_downloads_and_lists_with_no_options() {
+    let sandbox = start(Config::default()).await;
+    let token = sandbox.job_token();
+    let ci = [
+        ("CI_API_V4_URL", sandbox.url()),
+        ("CI_JOB_TOKEN", token.as_str()),
+        ("CI_PROJECT_ID", "1"),
+    ];
+    let id = find(&sandbox, with_archive).to_string();
+    let folder = folder("ci");
+    let out = folder.join("artifacts.zip");
+    let downloaded = run_with(
+        &ci,
+        &["artifacts", "download", &id, "-O", out.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(downloaded.code, 0, "{downloaded:?}");
+    zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).expect("a zip archive");
+    let listed = run_with(&ci, &["artifacts", "ls", &id]).await;
+    assert_eq!(listed.code, 0, "{listed:?}");
+    let refused = run_with(&ci, &["artifacts", "delete", &id]).await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(refused.stderr.contains("GITLAB_TOKEN"), "{}", refused.stderr);
     std::fs::remove_dir_all(&folder).unwrap();
 }

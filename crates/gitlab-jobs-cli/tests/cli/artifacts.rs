@@ -192,6 +192,10 @@ async fn inside_a_ci_job_the_job_token_downloads_and_lists_with_no_options() {
     assert_eq!(listed.code, 0, "{listed:?}");
     let refused = run_with(&ci, &["artifacts", "delete", &id]).await;
     assert_eq!(refused.code, 1, "{refused:?}");
-    assert!(refused.stderr.contains("GITLAB_TOKEN"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("GITLAB_TOKEN"),
+        "{}",
+        refused.stderr
+    );
     std::fs::remove_dir_all(&folder).unwrap();
 }

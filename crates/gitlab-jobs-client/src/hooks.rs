@@ -115,8 +115,9 @@ impl ClientHooks<Settings> for Client {
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         // The generated client asks for JSON wherever the contract answers JSON; any other
-        // answer (a log) is the caller's to read as it arrives.
-        let streamed = !accepts_json(&request);
+        // answer (a log, a download) is the caller's to read as it arrives. An answer to HEAD
+        // has no body, and its Content-Length is the GET's: it is left as it came.
+        let streamed = !accepts_json(&request) || request.method() == Method::HEAD;
         let settings = self.inner();
         let timeouts = settings.timeouts;
         let started = Instant::now();
@@ -134,13 +135,14 @@ impl ClientHooks<Settings> for Client {
         let tried = send_with_retries(tries, request, |request| async move {
             let method = request.method().clone();
             let carried = carried_elsewhere(&request);
-            let again = (method == Method::GET)
-                .then(|| request.try_clone())
-                .flatten();
+            let safe = method == Method::GET || method == Method::HEAD;
+            let again = safe.then(|| request.try_clone()).flatten();
             let origin = request.url().origin();
             let mut response = self.answer(request, timeouts).await?;
-            if method == Method::GET {
-                response = self.follow_elsewhere(response, &carried, timeouts).await?;
+            if safe {
+                response = self
+                    .follow_elsewhere(response, &method, &carried, timeouts)
+                    .await?;
                 // A signed URL of object storage expires minutes after GitLab made it: storage
                 // then answers 403, and GitLab, asked again, signs a new one. Once.
                 if response.status() == StatusCode::FORBIDDEN
@@ -148,7 +150,9 @@ impl ClientHooks<Settings> for Client {
                     && let Some(again) = again
                 {
                     response = self.answer(again, timeouts).await?;
-                    response = self.follow_elsewhere(response, &carried, timeouts).await?;
+                    response = self
+                        .follow_elsewhere(response, &method, &carried, timeouts)
+                        .await?;
                 }
             }
             // A JSON answer is read here, so that one that breaks off is retried like any
@@ -204,11 +208,12 @@ impl Client {
 
     /// Follows a redirect to another origin, such as a log in object storage, without the
     /// credentials: they are for GitLab only. Redirects within GitLab's origin were followed
-    /// by the HTTP client already (see `connect.rs`). Only GETs come here: an action is never
-    /// sent to another origin.
+    /// by the HTTP client already (see `connect.rs`). Only GETs and HEADs come here: an action
+    /// is never sent to another origin.
     async fn follow_elsewhere(
         &self,
         mut response: Response,
+        method: &Method,
         carried: &[(HeaderName, HeaderValue)],
         timeouts: Timeouts,
     ) -> reqwest::Result<Response> {
@@ -222,7 +227,7 @@ impl Client {
             if target.origin() == response.url().origin() {
                 break;
             }
-            let mut bare = Request::new(Method::GET, target);
+            let mut bare = Request::new(method.clone(), target);
             bare.headers_mut()
                 .insert(ACCEPT, HeaderValue::from_static("*/*"));
             bare.headers_mut()

@@ -240,6 +240,7 @@ fn api_router(app: App, page: Option<String>) -> Router {
     for (mount, methods, router) in mounts {
         let allow: Vec<String> = methods
             .iter()
+            .filter(|method| **method != Method::HEAD || !methods.contains(&Method::GET))
             .map(|method| {
                 if *method == Method::GET {
                     "GET, HEAD".to_owned()

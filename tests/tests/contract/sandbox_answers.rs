@@ -312,6 +312,46 @@ fn requests(ids: &Ids) -> Vec<Request> {
             .header("range", "bytes=999999999-"),
         request("download_job_artifacts", "GET", archive.clone()).token(Token::Guest),
         request("download_job_artifacts", "GET", archive.clone()).on(Server::Stored),
+        request("head_job_artifacts", "HEAD", archive.clone()),
+        request("head_job_artifacts", "HEAD", archive.clone()).header("if-none-match", "*"),
+        request("head_job_artifacts", "HEAD", archive.clone()).token(Token::Wrong),
+        request("head_job_artifacts", "HEAD", archive.clone()).token(Token::Guest),
+        request("head_job_artifacts", "HEAD", format!("/projects/1/jobs/{pending}/artifacts")),
+        request("head_job_artifacts", "HEAD", archive.clone()).on(Server::Stored),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        ),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .header("if-none-match", "*"),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .token(Token::Wrong),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .token(Token::Guest),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job=no-such-job"),
+        ),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .on(Server::Stored),
         request(
             "download_ref_artifacts",
             "GET",
@@ -723,9 +763,11 @@ async fn every_sandbox_answer_validates_against_both_renditions() {
         }
         let answer = call.send().await.expect("the sandbox answers");
         let status = answer.status().as_str().to_owned();
+        // An answer to HEAD has no body, whatever its Content-Type says the GET's would be.
         let media_type = answer
             .headers()
             .get("content-type")
+            .filter(|_| request.method != "HEAD")
             .and_then(|value| value.to_str().ok())
             .map(|value| value.split(';').next().unwrap_or("").trim().to_owned())
             .unwrap_or_default();

@@ -308,10 +308,23 @@ async fn a_redirect_to_storage_is_followed_without_credentials_and_gives_the_sam
                 ArtifactsStorage::Redirect => assert_eq!(status, 206),
                 _ => assert_eq!(status, 200, "a proxy sends the whole archive"),
             }
+            // HEAD, through the redirect too: the length without the archive.
+            let head = gitlab
+                .head_job_artifacts()
+                .id(1)
+                .job_id(job_id)
+                .call()
+                .await
+                .unwrap();
+            assert_eq!(head.status(), 200);
+            assert_eq!(
+                head.headers()["content-length"],
+                expected.len().to_string().as_str()
+            );
         }
         let seen = sandbox.storage_requests().len();
         match storage {
-            ArtifactsStorage::Redirect => assert!(seen >= 4, "{seen} requests reached storage"),
+            ArtifactsStorage::Redirect => assert!(seen >= 6, "{seen} requests reached storage"),
             _ => assert_eq!(seen, 0),
         }
         assert_eq!(credentials_reached_storage(&sandbox), Vec::<String>::new());

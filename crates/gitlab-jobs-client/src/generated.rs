@@ -2689,6 +2689,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     crate::decode::from_response(response).await?,
                 )),
@@ -2696,6 +2699,9 @@ pub mod builder {
                     crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -2983,6 +2989,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     crate::decode::from_response(response).await?,
                 )),
@@ -2990,6 +2999,9 @@ pub mod builder {
                     crate::decode::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     crate::decode::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

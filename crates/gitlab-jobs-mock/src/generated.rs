@@ -1505,6 +1505,14 @@ pub mod operations {
         pub fn not_modified(self) -> Self {
             Self(self.0.status(304u16))
         }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
                 self.0
@@ -1525,6 +1533,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1748,6 +1764,14 @@ pub mod operations {
         pub fn not_modified(self) -> Self {
             Self(self.0.status(304u16))
         }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
             Self(
                 self.0
@@ -1768,6 +1792,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

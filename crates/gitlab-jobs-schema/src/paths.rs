@@ -501,9 +501,12 @@ macro_rules! artifact_download {
                     headers(("Location" = String, description = "The signed URL of the archive in object storage."))),
                 (status = 304, description = "The `ETag` that `If-None-Match` named still matches. Trust it only for a strong `ETag`.",
                     headers(("ETag" = String, description = "The entity tag."))),
-                (status = 401, description = "No token, an invalid, expired or revoked one, or the CI job token of a job that is not running; no body, as for any `HEAD`."),
+                (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number or a missing `job`; no body, as for any `HEAD`."),
+                (status = 401, description = "No token, an invalid, expired or revoked one, or the CI job token of a job that is not running; no body."),
                 (status = 403, description = "The user may not read the project's jobs or this job's artifacts; no body."),
                 (status = 404, description = concat!($not_found, " No body.")),
+                (status = 429, description = "One of the instance's throttles, or GitLab's limit on the route, refused the request for now; no body. `Retry-After` says when to try again.",
+                    headers(("Retry-After" = i64, description = "Seconds to wait before trying again."))),
             ),
             security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = []), ()),
         )]

@@ -318,6 +318,15 @@ fn requests(ids: &Ids) -> Vec<Request> {
         request("head_job_artifacts", "HEAD", archive.clone()).token(Token::Guest),
         request("head_job_artifacts", "HEAD", format!("/projects/1/jobs/{pending}/artifacts")),
         request("head_job_artifacts", "HEAD", archive.clone()).on(Server::Stored),
+        request("head_job_artifacts", "HEAD", "/projects/1/jobs/abc/artifacts"),
+        request("head_job_artifacts", "HEAD", archive.clone()).on(Server::Throttled),
+        request("head_ref_artifacts", "HEAD", format!("{by_ref}/download")),
+        request(
+            "head_ref_artifacts",
+            "HEAD",
+            format!("{by_ref}/download?job={artifacts_job}"),
+        )
+        .on(Server::Throttled),
         request(
             "head_ref_artifacts",
             "HEAD",

@@ -7,10 +7,12 @@ one the server answers with) fails the run.
 Usage: python_gitlab.py <api url> <job token> <jobs in acme/platform/api> <the sandbox's GitLab version>
 """
 
+import io
 import json
 import subprocess
 import sys
 import warnings
+import zipfile
 from pathlib import Path
 
 import gitlab
@@ -95,6 +97,32 @@ manual.play()
 check(manual.status == "pending", "play")
 refused(manual.play, exceptions.GitlabJobPlayError, 400, "Unplayable Job")
 
+# Artifacts: the archive whole and streamed, one file of it, by job and by ref; keep.
+archive = job.artifacts()
+parts = []
+job.artifacts(streamed=True, action=parts.append)
+check(archive[:4] == b"PK\x03\x04" and b"".join(parts) == archive, "job.artifacts(), whole and streamed")
+zipped = zipfile.ZipFile(io.BytesIO(archive))
+text = next(name for name in zipped.namelist() if name.endswith(".txt"))
+check(job.artifact(text) == zipped.read(text), "job.artifact(path): one file of the archive")
+job.keep_artifacts()
+job.refresh()
+check(job.artifacts_expire_at is None, "job.keep_artifacts()")
+newest_main = max(
+    (j for j in offset if j.ref == "main" and j.pipeline["status"] == "success"), key=lambda j: j.pipeline["id"]
+)
+of_ref = next(
+    j for j in offset
+    if j.pipeline["id"] == newest_main.pipeline["id"] and j.status == "success" and getattr(j, "artifacts_file", None)
+)
+by_ref = project.artifacts.download(ref_name="main", job=of_ref.name)
+check(by_ref == project.jobs.get(of_ref.id).artifacts(), "project.artifacts.download(ref_name, job)")
+ref_text = next(name for name in zipfile.ZipFile(io.BytesIO(by_ref)).namelist() if name.endswith(".txt"))
+check(
+    project.artifacts.raw("main", ref_text, of_ref.name) == zipfile.ZipFile(io.BytesIO(by_ref)).read(ref_text),
+    "project.artifacts.raw(ref_name, path, job)",
+)
+
 # A pipeline, its jobs and its trigger jobs.
 pipeline = project.pipelines.get(offset[0].pipeline["id"])
 check(pipeline.id == offset[0].pipeline["id"], "project.pipelines.get(id)")
@@ -166,5 +194,13 @@ check(
     "the CLI lists a pipeline's jobs",
 )
 run("project-job", "get", "--project-id", "1", "--id", "999999", expect=1)
+check(run("project-job", "artifacts", "--project-id", "1", "--id", str(done.id)) == archive, "the CLI writes the archive")
+
+# Deleting: a job's artifacts, then the project's, which keeps each ref's newest.
+job.delete_artifacts()
+job.refresh()
+check(getattr(job, "artifacts_file", None) is None, "job.delete_artifacts()")
+project.artifacts.delete()
+check(project.artifacts.download(ref_name="main", job=of_ref.name) == by_ref, "project.artifacts.delete() keeps main's newest")
 
 print(f"{checks} passed, 0 failed")

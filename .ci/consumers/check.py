@@ -2,16 +2,27 @@
 consuming team would, against the sandbox (run by .ci/consumers/run).
 
 Environment: PLAIN_URL (a sandbox with --future-values, no rate limit), LIMITED_URL (one
-project-job-list request a minute), THROTTLED_URL (--rate-limited 1), JOB_TOKEN (of PLAIN).
+project-job-list request a minute), THROTTLED_URL (--rate-limited 1), STORED_URL
+(--artifacts-storage redirect), JOB_TOKEN (of PLAIN).
 """
 
+import io
 import json
 import os
 import re
 import sys
+import zipfile
 from urllib.parse import parse_qs, urlparse
 
+import httpx
+
 from git_lab_jobs_api_client import AuthenticatedClient, Client
+from git_lab_jobs_api_client.api.job_artifacts import (
+    download_job_artifacts,
+    download_ref_artifacts,
+    get_job_artifact_file,
+    list_job_artifact_entries,
+)
 from git_lab_jobs_api_client.api.jobs import (
     cancel_job,
     erase_job,
@@ -188,5 +199,40 @@ try:
     check(False, "a text body parses")
 except json.JSONDecodeError:
     check(True, "a text error body raises JSONDecodeError in the generated parser, as documented")
+
+# Artifacts: the archive, its browser and one file of it by job, the archive by ref, and the
+# archive through object storage's redirect.
+archive = download_job_artifacts.sync_detailed("1", done.id, client=gitlab)
+check(
+    archive.status_code == 200 and len(archive.content) == done.artifacts_file.size,
+    "the archive, as many bytes as the job says",
+)
+zipped = zipfile.ZipFile(io.BytesIO(archive.content))
+entries, page = [], 1
+while page:
+    answer = list_job_artifact_entries.sync_detailed("1", done.id, client=gitlab, recursive=True, per_page=2, page=page)
+    entries += answer.parsed
+    page = int(answer.headers.get("x-next-page") or 0)
+check(sorted(entry.path for entry in entries) == sorted(zipped.namelist()), "the browser lists the archive, page by page")
+text = next(entry.path for entry in entries if entry.path.endswith(".txt"))
+one = get_job_artifact_file.sync_detailed("1", done.id, text, client=gitlab)
+check(one.status_code == 200 and one.content == zipped.read(text), "one file, the archive's bytes")
+newest = max(
+    (job for job in by_offset if job.ref == "main" and status_value(job.pipeline.status) == "success"),
+    key=lambda job: job.pipeline.id,
+)
+in_newest = next(
+    job for job in by_offset
+    if job.pipeline.id == newest.pipeline.id and status_value(job.status) == "success" and job.artifacts_file
+)
+by_ref = download_ref_artifacts.sync_detailed("1", "main", client=gitlab, job=in_newest.name)
+own_archive = download_job_artifacts.sync_detailed("1", in_newest.id, client=gitlab)
+check(by_ref.status_code == 200 and by_ref.content == own_archive.content, "by ref: the newest successful job's archive")
+# httpx, like fetch, keeps PRIVATE-TOKEN on a redirect to another origin: the generated
+# client does not follow redirects, and the 302's Location is fetched without credentials.
+redirected = download_job_artifacts.sync_detailed("1", done.id, client=client("STORED_URL"))
+location = redirected.headers.get("location", "")
+check(redirected.status_code == 302 and urlparse(location).netloc != urlparse(os.environ["STORED_URL"]).netloc, "302 to object storage")
+check(httpx.get(location).content == archive.content, "the archive from storage, fetched without credentials")
 
 print(f"{passed} passed, 0 failed")

@@ -3,7 +3,8 @@
 // `tsc --strict` checks it against the generated types before it runs.
 //
 // Environment: PLAIN_URL (a sandbox with --future-values, no rate limit), LIMITED_URL (one
-// project-job-list request a minute), THROTTLED_URL (--rate-limited 1), JOB_TOKEN (of PLAIN).
+// project-job-list request a minute), THROTTLED_URL (--rate-limited 1), STORED_URL
+// (--artifacts-storage redirect), JOB_TOKEN (of PLAIN).
 
 import createClient from "openapi-fetch";
 import type { components, paths } from "./gitlab-jobs";
@@ -214,6 +215,40 @@ async function main(): Promise<void> {
     rt429.status === 429 && t429 === "Retry later\n" && rt429.headers.get("retry-after"),
     "429 from a throttle: text and Retry-After",
   );
+
+  // Artifacts: the archive by job and by ref, and one file of it, which the sandbox's archive
+  // holds stored (uncompressed), so its bytes are found in the archive's.
+  const { data: archive, response: archiveAnswer } = await gitlab.GET("/projects/{id}/jobs/{job_id}/artifacts", {
+    params: { path: { id: "1", job_id: done.id } },
+    parseAs: "arrayBuffer",
+  });
+  check(
+    archive && archive.byteLength === done.artifacts_file?.size && archiveAnswer.headers.get("etag"),
+    "the archive, as many bytes as the job says, with its ETag",
+  );
+  const zip = Buffer.from(archive);
+  check(zip.subarray(0, 4).toString("latin1") === "PK\x03\x04", "a zip archive");
+  const { data: entries } = await gitlab.GET("/projects/{id}/jobs/{job_id}/artifacts/tree", {
+    params: { path: { id: "1", job_id: done.id }, query: { recursive: true, per_page: 100 } },
+  });
+  const text = entries?.find((entry) => entry.path.endsWith(".txt"));
+  check(text && entries?.some((entry) => entry.type === "directory"), "the browser lists files and directories");
+  const { data: file } = await gitlab.GET("/projects/{id}/jobs/{job_id}/artifacts/{artifact_path}", {
+    params: { path: { id: "1", job_id: done.id, artifact_path: text.path } },
+    parseAs: "arrayBuffer",
+  });
+  check(file && file.byteLength === text.size && zip.includes(Buffer.from(file)), "one file, the archive's bytes");
+  // fetch, like httpx, keeps PRIVATE-TOKEN on a redirect to another origin: the 302 is read
+  // (redirect: "manual") and its Location fetched without credentials.
+  const stored = await client("STORED_URL").GET("/projects/{id}/jobs/{job_id}/artifacts", {
+    params: { path: { id: "1", job_id: done.id } },
+    parseAs: "stream",
+    redirect: "manual",
+  });
+  const location = stored.response.headers.get("location");
+  check(stored.response.status === 302 && location, "302 to object storage");
+  const fromStorage = Buffer.from(await (await fetch(location)).arrayBuffer());
+  check(fromStorage.equals(zip), "the archive from storage, fetched without credentials");
 
   console.log(`${passed} passed, 0 failed`);
 }

@@ -207,9 +207,10 @@ pub fn generate(spec: &Value) -> Result<(String, String)> {
 
 /// progenitor needs one error type per operation (it asserts so), and ours is `ApiError`;
 /// the client's hooks read any error body that is not JSON as `ApiError::Text`, as they do the
-/// throttle's `Retry later`. So, in what progenitor reads only, an error answer whose only body
-/// is plain text (the log's 416 `invalid range: failed to overlap`, from Workhorse) gets the
-/// `ApiError` JSON body beside its text one.
+/// throttle's `Retry later`, and an empty one as an empty text. So, in what progenitor reads
+/// only, an error answer whose only body is plain text (the log's 416 `invalid range: failed
+/// to overlap`, from Workhorse) or that has none (any answer to `HEAD`) gets the `ApiError`
+/// JSON body beside its text one.
 fn type_text_errors_as_api_error(spec: &mut Value) -> Result<()> {
     let paths = spec["paths"]
         .as_object_mut()
@@ -221,6 +222,14 @@ fn type_text_errors_as_api_error(spec: &mut Value) -> Result<()> {
             };
             for (status, response) in responses.iter_mut() {
                 let is_error = status.starts_with('4') || status.starts_with('5');
+                // An error answer without a body, as to `HEAD`, reads as an empty text.
+                if is_error
+                    && response.get("content").is_none()
+                    && let Some(response) = response.as_object_mut()
+                    && !response.contains_key("$ref")
+                {
+                    response.insert("content".into(), serde_json::json!({}));
+                }
                 let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
                 else {
                     continue;

@@ -8,8 +8,8 @@ use gitlab_jobs_client::models::JobScope;
 
 use crate::exit;
 
-/// Jobs of GitLab CI/CD pipelines: list them, read and follow their logs, wait for them, and
-/// cancel, retry, erase or play them.
+/// Jobs of GitLab CI/CD pipelines: list them, read and follow their logs, wait for them,
+/// cancel, retry, erase or play them, and download their artifacts.
 #[derive(Debug, Parser)]
 #[command(
     name = "gitlab-jobs",
@@ -174,6 +174,11 @@ pub enum Command {
         #[command(flatten)]
         polling: Polling,
     },
+    /// A job's artifacts: download the archive or one file of it, list, keep or delete them
+    Artifacts {
+        #[command(subcommand)]
+        command: crate::artifacts::ArtifactsCommand,
+    },
     /// Print a shell completion script, such as `gitlab-jobs completions bash`
     Completions {
         #[arg(value_enum)]
@@ -267,6 +272,14 @@ mod tests {
         insta::assert_snapshot!("help", command.render_long_help().to_string());
         let wait = command.find_subcommand_mut("wait").expect("a wait command");
         insta::assert_snapshot!("wait_help", wait.render_long_help().to_string());
+        let download = command
+            .find_subcommand_mut("artifacts")
+            .and_then(|artifacts| artifacts.find_subcommand_mut("download"))
+            .expect("an artifacts download command");
+        insta::assert_snapshot!(
+            "artifacts_download_help",
+            download.render_long_help().to_string()
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl Context {
     }
 
     /// Prints a job on its own, after `headline` in a table.
-    fn show(&self, job: &Job, headline: Option<&str>) -> Result<u8, Failure> {
+    pub fn show(&self, job: &Job, headline: Option<&str>) -> Result<u8, Failure> {
         print(self.printer().single(job, Facts::of_job(job), headline))
     }
 
@@ -55,7 +55,7 @@ impl Context {
     }
 
     /// The ID of the job `args` names.
-    async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
+    pub async fn job_id(&self, args: &JobArgs) -> Result<i64, Failure> {
         Ok(self.job(args).await?.id)
     }
 }
@@ -127,6 +127,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             timeout,
             polling,
         } => wait(context, &job, follow, timeout, polling).await,
+        Command::Artifacts { command } => crate::artifacts::run(context, command).await,
         Command::Completions { .. } => unreachable!("answered before any configuration"),
     }
 }
@@ -435,7 +436,7 @@ fn timed_out(id: &str, timeout: Duration, status: Option<JobStatus>) -> Failure 
 }
 
 /// `client` without a whole-call time limit, for calls that last as long as a log does.
-fn without_call_limit(client: &Client) -> Client {
+pub fn without_call_limit(client: &Client) -> Client {
     let mut timeouts = client.timeouts();
     timeouts.call = None;
     client.clone().with_timeouts(timeouts)
@@ -463,19 +464,19 @@ fn input_value(text: &str) -> JobInputValue {
     }
 }
 
-fn is_closed_stdout(err: &CallError) -> bool {
+pub fn is_closed_stdout(err: &CallError) -> bool {
     matches!(err.kind(), CallErrorKind::Write(err) if Failure::is_broken_pipe(err))
 }
 
 /// Whether stdout still has a reader.
-enum Stdout {
+pub enum Stdout {
     Open,
     Closed,
 }
 
 /// What writing to stdout came to: a reader that went away (`gitlab-jobs list | head`) ends
 /// the command quietly, as if it had finished.
-fn written(outcome: io::Result<()>) -> Result<Stdout, Failure> {
+pub fn written(outcome: io::Result<()>) -> Result<Stdout, Failure> {
     match outcome {
         Ok(()) => Ok(Stdout::Open),
         Err(err) if Failure::is_broken_pipe(&err) => Ok(Stdout::Closed),
@@ -483,7 +484,7 @@ fn written(outcome: io::Result<()>) -> Result<Stdout, Failure> {
     }
 }
 
-fn print(outcome: io::Result<()>) -> Result<u8, Failure> {
+pub fn print(outcome: io::Result<()>) -> Result<u8, Failure> {
     written(outcome).map(|_| exit::SUCCESS)
 }
 

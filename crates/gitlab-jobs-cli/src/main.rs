@@ -2,6 +2,7 @@
 //! `gitlab-jobs-client` (its retries, streams and token hygiene).
 
 mod args;
+mod artifacts;
 mod commands;
 mod config;
 mod exit;
@@ -77,9 +78,9 @@ fn main() -> ExitCode {
         Err(mut failure) => {
             if config.is_job_token() && matches!(failure.status, Some(401 | 403)) {
                 failure.message.push_str(
-                    " (GitLab takes CI_JOB_TOKEN for job lists only: get and wait read a job \
-                     from its pipeline's list when given --pipeline; for the rest, set \
-                     GITLAB_TOKEN to a token with the api scope)",
+                    " (GitLab takes CI_JOB_TOKEN for job lists and artifacts downloads only: \
+                     get and wait read a job from its pipeline's list when given --pipeline; \
+                     for the rest, set GITLAB_TOKEN to a token with the api scope)",
                 );
             }
             eprintln!("error: {failure}");

@@ -397,6 +397,147 @@ async fn stream_log(rows: &mut Vec<[String; 4]>) {
     ]);
 }
 
+/// Downloads a 1 GiB artifacts archive through each storage mode of the sandbox, against a
+/// plain HTTP GET of the same URL that reads and drops the bytes, in the same run; and, where
+/// `.ci/peers` installed it, python-gitlab's streamed download of the same archive.
+async fn download_artifacts(rows: &mut Vec<[String; 4]>) {
+    use gitlab_jobs_client::ArtifactsOf;
+    use gitlab_jobs_sandbox::ArtifactsStorage;
+    const ARCHIVE_MIB: u64 = 1024;
+    for storage in [
+        ArtifactsStorage::Local,
+        ArtifactsStorage::Proxy,
+        ArtifactsStorage::Redirect,
+    ] {
+        let sandbox = Sandbox::start(Config {
+            jobs: 50,
+            jobs_rate_limit: 0,
+            artifact_mib: ARCHIVE_MIB,
+            artifacts_storage: storage,
+            ..Config::default()
+        })
+        .await
+        .unwrap();
+        let (job_id, _) = sandbox.with_store(|store| store.large_artifact).unwrap();
+        let url = format!("{}/projects/1/jobs/{job_id}/artifacts", sandbox.url());
+        let token = sandbox.config().tokens.root.clone();
+        // The plain download: reqwest, following the redirect as it does by default.
+        let raw = gitlab_jobs_client::default_http_client().build().unwrap();
+        let plain = || async {
+            let mut answer = raw
+                .get(&url)
+                .header("private-token", &token)
+                .send()
+                .await
+                .unwrap();
+            let mut read = 0u64;
+            while let Some(chunk) = answer.chunk().await.unwrap() {
+                read += chunk.len() as u64;
+            }
+            read
+        };
+        // The first download lays the archive out (a CRC-32 of every file): not timed.
+        let length = plain().await;
+        let gitlab = client(&sandbox);
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        let mut growth = 0usize;
+        // Seven of each, taken in turns, so that both meet the same machine.
+        for _ in 0..7 {
+            let started = Instant::now();
+            assert_eq!(plain().await, length);
+            theirs.push(started.elapsed());
+            let before = IN_USE.load(Ordering::Relaxed);
+            PEAK.store(before, Ordering::Relaxed);
+            let started = Instant::now();
+            let downloaded = gitlab
+                .artifacts(1, ArtifactsOf::Job(job_id))
+                .write_to(&mut tokio::io::sink())
+                .await
+                .unwrap();
+            ours.push(started.elapsed());
+            growth = growth.max(PEAK.load(Ordering::Relaxed).saturating_sub(before));
+            assert_eq!(downloaded.written, length);
+        }
+        let (ours, theirs) = (median(ours), median(theirs));
+        let rate = |took: Duration| length as f64 / MIB / took.as_secs_f64();
+        rows.push([
+            format!(
+                "download a 1 GiB artifacts archive, {} storage",
+                match storage {
+                    ArtifactsStorage::Local => "local",
+                    ArtifactsStorage::Proxy => "proxied",
+                    ArtifactsStorage::Redirect => "redirected (object)",
+                }
+            ),
+            format!(
+                "{:.2} s, {:.0} MiB/s, peak heap growth {:.1} MiB (server and client)",
+                ours.as_secs_f64(),
+                rate(ours),
+                growth as f64 / MIB
+            ),
+            format!(
+                "a plain GET of the same URL: {:.2} s, {:.0} MiB/s",
+                theirs.as_secs_f64(),
+                rate(theirs)
+            ),
+            format!("{:.3}x its throughput", rate(ours) / rate(theirs)),
+        ]);
+        if storage == ArtifactsStorage::Local {
+            python_gitlab(rows, &sandbox, job_id, length, rate(ours));
+        }
+    }
+}
+
+/// python-gitlab's streamed download (`job.artifacts(streamed=True)`) of the archive, timed
+/// as a whole process, when the CI's virtual environment has it (`.ci/peers` installs it).
+fn python_gitlab(
+    rows: &mut Vec<[String; 4]>,
+    sandbox: &Sandbox,
+    job_id: i64,
+    length: u64,
+    ours: f64,
+) {
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-venv/bin/python");
+    let script = format!(
+        "import gitlab, time\n\
+         gl = gitlab.Gitlab({:?}, private_token={:?})\n\
+         job = gl.projects.get(1, lazy=True).jobs.get({job_id}, lazy=True)\n\
+         n = [0]\n\
+         start = time.monotonic()\n\
+         job.artifacts(streamed=True, chunk_size=65536, action=lambda c: n.__setitem__(0, n[0] + len(c)))\n\
+         print(n[0], time.monotonic() - start)\n",
+        sandbox.url().trim_end_matches("/api/v4"),
+        sandbox.config().tokens.root,
+    );
+    let output = std::process::Command::new(&python)
+        .args(["-c", &script])
+        .output();
+    let measured = output
+        .ok()
+        .filter(|output| output.status.success())
+        .and_then(|output| {
+            let text = String::from_utf8(output.stdout).ok()?;
+            let mut parts = text.split_whitespace();
+            let read: u64 = parts.next()?.parse().ok()?;
+            let seconds: f64 = parts.next()?.parse().ok()?;
+            (read == length).then_some(seconds)
+        });
+    let Some(seconds) = measured else {
+        eprintln!("python-gitlab is not in target/ci-venv (run .ci/peers): its row is left out");
+        return;
+    };
+    let theirs = length as f64 / MIB / seconds;
+    rows.push([
+        "python-gitlab 8.6.0's streamed download of the same archive, in its own process"
+            .to_owned(),
+        format!("{seconds:.2} s, {theirs:.0} MiB/s (chunks of 64 KiB)"),
+        format!("ours, local storage: {ours:.0} MiB/s"),
+        format!("{:.2}x ours", theirs / ours),
+    ]);
+}
+
 /// Follows a log that grows by 64 KiB per poll to 64 MiB, 1024 polls: ours asks each poll
 /// for the bytes it lacks (`Range`), as `follow_log` does; every peer re-reads the whole log
 /// and skips what it wrote. The sandbox ranges live logs here (`live_log_ranges`), as GitLab
@@ -527,6 +668,9 @@ fn main() {
         }
         if wanted("follow_growing_log") {
             follow_growing_log(&mut rows).await;
+        }
+        if wanted("download_artifacts") {
+            download_artifacts(&mut rows).await;
         }
     });
     println!("| benchmark | measured | against | ratio |");

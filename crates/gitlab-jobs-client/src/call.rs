@@ -41,8 +41,24 @@ pub enum CallErrorKind {
     InvalidBody(String),
     /// The request could not be made from the arguments given.
     InvalidRequest(String),
-    /// Writing a log to its destination failed.
+    /// Writing a log or a download to its destination failed.
     Write(std::io::Error),
+    /// What was being downloaded changed between two answers: another strong `ETag`, or
+    /// shorter than what was already written. The bytes written are of the old one; download
+    /// it again from the start. ([`ArtifactsDownload::save`](crate::ArtifactsDownload::save)
+    /// does, once.)
+    Changed {
+        /// What was downloaded: `archive` or `file`.
+        what: &'static str,
+    },
+    /// A download whose answers kept breaking off: the bytes written are the first `written`
+    /// of `length`, a prefix to resume from, never a whole.
+    Incomplete {
+        /// What was downloaded: `archive` or `file`.
+        what: &'static str,
+        written: u64,
+        length: u64,
+    },
     /// The log is shorter than what was already read of it: GitLab erased it, or archived it
     /// anew, since. Nothing was written; reading it again from byte 0 gives the new log.
     LogShrank {
@@ -193,7 +209,19 @@ impl fmt::Display for CallError {
                 write!(f, "the answer does not match the contract: {err}")?
             }
             CallErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}")?,
-            CallErrorKind::Write(err) => write!(f, "cannot write the log: {err}")?,
+            CallErrorKind::Write(err) => write!(f, "cannot write what was read: {err}")?,
+            CallErrorKind::Changed { what } => write!(
+                f,
+                "the {what} changed while it was read; download it again from the start"
+            )?,
+            CallErrorKind::Incomplete {
+                what,
+                written,
+                length,
+            } => write!(
+                f,
+                "the {what} broke off after {written} of its {length} bytes, and again when resumed"
+            )?,
             CallErrorKind::LogShrank { had, now } => write!(
                 f,
                 "the log is {now} bytes long now, shorter than the {had} bytes already read: \

@@ -185,7 +185,7 @@ pub mod types {
 ///
 /// Authenticate with a personal, project or group access token (`PRIVATE-TOKEN`), an OAuth 2 token (`Authorization: Bearer`), or, where an operation allows it, a CI job token (`JOB-TOKEN` or `job_token`). A token with the `read_api` scope may only read.
 ///
-/// Version: 1.3.0
+/// Version: 1.4.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -212,7 +212,7 @@ impl Client {
 }
 impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
-        "1.3.0"
+        "1.4.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -642,6 +642,35 @@ impl Client {
     pub fn delete_job_artifacts(&self) -> builder::DeleteJobArtifacts<'_> {
         builder::DeleteJobArtifacts::new(self)
     }
+    /// Get the headers of a job's artifacts archive
+    ///
+    /// Answers as the download does, without the archive: its length and entity tag, to size a
+    /// download or check a cached copy first. GitLab answers `HEAD` on every route that
+    /// answers `GET`.
+    ///
+    /// Sends a `HEAD` request to `/projects/{id}/jobs/{job_id}/artifacts`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `job_id`: ID of the job.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// ```ignore
+    /// let response = client.head_job_artifacts()
+    ///     .id(id)
+    ///     .job_id(job_id)
+    ///     .if_none_match(if_none_match)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn head_job_artifacts(&self) -> builder::HeadJobArtifacts<'_> {
+        builder::HeadJobArtifacts::new(self)
+    }
     /// Download the artifacts archive of a branch or tag's newest job of a name
     ///
     /// Sends the artifacts archive of the job named `job` in the newest successful pipeline of
@@ -689,6 +718,44 @@ impl Client {
     /// ```
     pub fn download_ref_artifacts(&self) -> builder::DownloadRefArtifacts<'_> {
         builder::DownloadRefArtifacts::new(self)
+    }
+    /// Get the headers of the artifacts archive of a branch or tag's newest job of a name
+    ///
+    /// Answers as the download by ref does, without the archive.
+    ///
+    /// Sends a `HEAD` request to `/projects/{id}/jobs/artifacts/{ref_name}/download`
+    ///
+    /// Arguments:
+    /// - `id`: ID or full path of the project: `42`, or `group/subgroup/project`. Give a generated
+    /// client the path as it is: it encodes path parameters. A URL written by hand has it
+    /// encoded, `group%2Fsubgroup%2Fproject`.
+    /// - `ref_name`: Name of a branch or tag, such as `main` or `release/1.2`; for a merge request's
+    /// pipelines, `refs/merge-requests/<iid>/head` (`CI_MERGE_REQUEST_REF_PATH`). `HEAD` and
+    /// commit SHAs are not accepted. Its slashes may be sent as they are or encoded (`%2F`).
+    /// - `job`: Name of the job, such as `build`. GitLab takes the job of that name in the newest
+    /// successful pipeline of the ref (by creation time; a parent pipeline's job before a
+    /// child's of the same name).
+    /// - `search_recent_successful_pipelines`: `true` to look, beyond the newest successful pipeline, through up to 100 recent
+    /// successful pipelines of the ref for the newest job of that name that has artifacts.
+    /// Defaults to `false`. Since GitLab 18.10 (18.9 behind the feature flag
+    /// `ci_search_recent_successful_pipelines`); older versions ignore it.
+    /// - `if_none_match`: The `ETag` of the answer read before: 304 without a body while it is unchanged. Trust a
+    /// 304 only for a strong `ETag` (one without `W/`), which GitLab computes from the
+    /// archive's SHA-256 (GitLab 19.1 and later with the feature flag
+    /// `workhorse_download_etag_caching`). Without it, GitLab sent the same weak `ETag` for
+    /// every download, and a 304 could answer for a different archive.
+    /// ```ignore
+    /// let response = client.head_ref_artifacts()
+    ///     .id(id)
+    ///     .ref_name(ref_name)
+    ///     .job(job)
+    ///     .search_recent_successful_pipelines(search_recent_successful_pipelines)
+    ///     .if_none_match(if_none_match)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn head_ref_artifacts(&self) -> builder::HeadRefArtifacts<'_> {
+        builder::HeadRefArtifacts::new(self)
     }
     /// List the files in a job's artifacts archive
     ///
@@ -2532,6 +2599,115 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::head_job_artifacts`]
+    ///
+    /// [`Client::head_job_artifacts`]: super::Client::head_job_artifacts
+    #[derive(Debug, Clone)]
+    pub struct HeadJobArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        job_id: Result<i64, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> HeadJobArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                job_id: Err("job_id was not initialized".to_string()),
+                if_none_match: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for job_id failed".to_string());
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        ///Sends a `HEAD` request to `/projects/{id}/jobs/{job_id}/artifacts`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                job_id,
+                if_none_match,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/{}/artifacts",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .head(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "head_job_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /// Builder for [`Client::download_ref_artifacts`]
     ///
     /// [`Client::download_ref_artifacts`]: super::Client::download_ref_artifacts
@@ -2682,6 +2858,147 @@ pub mod builder {
                     crate::decode::from_response(response).await?,
                 )),
                 416u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::head_ref_artifacts`]
+    ///
+    /// [`Client::head_ref_artifacts`]: super::Client::head_ref_artifacts
+    #[derive(Debug, Clone)]
+    pub struct HeadRefArtifacts<'a> {
+        client: &'a super::Client,
+        id: Result<gitlab_jobs_schema::ProjectId, String>,
+        ref_name: Result<::std::string::String, String>,
+        job: Result<::std::string::String, String>,
+        search_recent_successful_pipelines: Result<Option<bool>, String>,
+        if_none_match: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> HeadRefArtifacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                ref_name: Err("ref_name was not initialized".to_string()),
+                job: Err("job was not initialized".to_string()),
+                search_recent_successful_pipelines: Ok(None),
+                if_none_match: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<gitlab_jobs_schema::ProjectId>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `gitlab_jobs_schema :: ProjectId` for id failed".to_string()
+            });
+            self
+        }
+        pub fn ref_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ref_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for ref_name failed".to_string()
+            });
+            self
+        }
+        pub fn job<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.job = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for job failed".to_string()
+            });
+            self
+        }
+        pub fn search_recent_successful_pipelines<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.search_recent_successful_pipelines = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for search_recent_successful_pipelines failed".to_string()
+            });
+            self
+        }
+        pub fn if_none_match<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.if_none_match = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for if_none_match failed".to_string()
+            });
+            self
+        }
+        ///Sends a `HEAD` request to `/projects/{id}/jobs/artifacts/{ref_name}/download`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<gitlab_jobs_schema::ApiError>> {
+            let Self {
+                client,
+                id,
+                ref_name,
+                job,
+                search_recent_successful_pipelines,
+                if_none_match,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let ref_name = ref_name.map_err(Error::InvalidRequest)?;
+            let job = job.map_err(Error::InvalidRequest)?;
+            let search_recent_successful_pipelines =
+                search_recent_successful_pipelines.map_err(Error::InvalidRequest)?;
+            let if_none_match = if_none_match.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/projects/{}/jobs/artifacts/{}/download",
+                client.baseurl,
+                encode_path(&id.to_string()),
+                encode_path(&ref_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = if_none_match {
+                header_map.append("If-None-Match", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .head(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("job", &job))
+                .query(&progenitor_client::QueryParam::new(
+                    "search_recent_successful_pipelines",
+                    &search_recent_successful_pipelines,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "head_ref_artifacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    crate::decode::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
                     crate::decode::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(
@@ -3532,6 +3849,22 @@ pub mod builder {
             }
         }
     }
+    crate::call::calls!(HeadJobArtifacts => "head_job_artifacts" : ());
+    impl<'a> HeadJobArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> HeadJobArtifacts<'b> {
+            HeadJobArtifacts {
+                client,
+                id: self.id,
+                job_id: self.job_id,
+                if_none_match: self.if_none_match,
+            }
+        }
+    }
     crate::call::calls!(DownloadRefArtifacts => "download_ref_artifacts" : ByteStream);
     impl<'a> DownloadRefArtifacts<'a> {
         /// The client that makes this request.
@@ -3548,6 +3881,24 @@ pub mod builder {
                 search_recent_successful_pipelines: self.search_recent_successful_pipelines,
                 if_none_match: self.if_none_match,
                 range: self.range,
+            }
+        }
+    }
+    crate::call::calls!(HeadRefArtifacts => "head_ref_artifacts" : ());
+    impl<'a> HeadRefArtifacts<'a> {
+        /// The client that makes this request.
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        /// This request, made by `client` instead.
+        pub(crate) fn made_by<'b>(self, client: &'b super::Client) -> HeadRefArtifacts<'b> {
+            HeadRefArtifacts {
+                client,
+                id: self.id,
+                ref_name: self.ref_name,
+                job: self.job,
+                search_recent_successful_pipelines: self.search_recent_successful_pipelines,
+                if_none_match: self.if_none_match,
             }
         }
     }
@@ -3660,7 +4011,9 @@ pub mod builder {
         ("PlayJob", "play_job"),
         ("DownloadJobArtifacts", "download_job_artifacts"),
         ("DeleteJobArtifacts", "delete_job_artifacts"),
+        ("HeadJobArtifacts", "head_job_artifacts"),
         ("DownloadRefArtifacts", "download_ref_artifacts"),
+        ("HeadRefArtifacts", "head_ref_artifacts"),
         ("ListJobArtifactEntries", "list_job_artifact_entries"),
         ("GetJobArtifactFile", "get_job_artifact_file"),
         ("GetRefArtifactFile", "get_ref_artifact_file"),

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, IF_NONE_MATCH, IF_RANGE,
+    LOCATION, RANGE, USER_AGENT,
+};
 use reqwest::{Method, Request, Response, ResponseBuilderExt, StatusCode};
 
 use crate::deadline::{DeadlinePassed, earliest};
@@ -112,8 +115,9 @@ impl ClientHooks<Settings> for Client {
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         // The generated client asks for JSON wherever the contract answers JSON; any other
-        // answer (a log) is the caller's to read as it arrives.
-        let streamed = !accepts_json(&request);
+        // answer (a log, a download) is the caller's to read as it arrives. An answer to HEAD
+        // has no body, and its Content-Length is the GET's: it is left as it came.
+        let streamed = !accepts_json(&request) || request.method() == Method::HEAD;
         let settings = self.inner();
         let timeouts = settings.timeouts;
         let started = Instant::now();
@@ -130,9 +134,26 @@ impl ClientHooks<Settings> for Client {
         };
         let tried = send_with_retries(tries, request, |request| async move {
             let method = request.method().clone();
+            let carried = carried_elsewhere(&request);
+            let safe = method == Method::GET || method == Method::HEAD;
+            let again = safe.then(|| request.try_clone()).flatten();
+            let origin = request.url().origin();
             let mut response = self.answer(request, timeouts).await?;
-            if method == Method::GET {
-                response = self.follow_elsewhere(response, timeouts).await?;
+            if safe {
+                response = self
+                    .follow_elsewhere(response, &method, &carried, timeouts)
+                    .await?;
+                // A signed URL of object storage expires minutes after GitLab made it: storage
+                // then answers 403, and GitLab, asked again, signs a new one. Once.
+                if response.status() == StatusCode::FORBIDDEN
+                    && response.url().origin() != origin
+                    && let Some(again) = again
+                {
+                    response = self.answer(again, timeouts).await?;
+                    response = self
+                        .follow_elsewhere(response, &method, &carried, timeouts)
+                        .await?;
+                }
             }
             // A JSON answer is read here, so that one that breaks off is retried like any
             // other failure; the log is left to stream.
@@ -187,11 +208,13 @@ impl Client {
 
     /// Follows a redirect to another origin, such as a log in object storage, without the
     /// credentials: they are for GitLab only. Redirects within GitLab's origin were followed
-    /// by the HTTP client already (see `connect.rs`). Only GETs come here: an action is never
-    /// sent to another origin.
+    /// by the HTTP client already (see `connect.rs`). Only GETs and HEADs come here: an action
+    /// is never sent to another origin.
     async fn follow_elsewhere(
         &self,
         mut response: Response,
+        method: &Method,
+        carried: &[(HeaderName, HeaderValue)],
         timeouts: Timeouts,
     ) -> reqwest::Result<Response> {
         for _ in 0..5 {
@@ -204,15 +227,28 @@ impl Client {
             if target.origin() == response.url().origin() {
                 break;
             }
-            let mut bare = Request::new(Method::GET, target);
+            let mut bare = Request::new(method.clone(), target);
             bare.headers_mut()
                 .insert(ACCEPT, HeaderValue::from_static("*/*"));
             bare.headers_mut()
                 .insert(USER_AGENT, HeaderValue::from_static(OUR_USER_AGENT));
+            bare.headers_mut().extend(carried.iter().cloned());
             response = self.answer(bare, timeouts).await?;
         }
         Ok(response)
     }
+}
+
+/// The headers of `request` that a redirect to another origin keeps: which bytes it asks for
+/// and on what condition, never a credential.
+fn carried_elsewhere(request: &Request) -> Vec<(HeaderName, HeaderValue)> {
+    [RANGE, IF_RANGE, IF_NONE_MATCH]
+        .into_iter()
+        .filter_map(|name| {
+            let value = request.headers().get(&name)?.clone();
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// Where a redirect points, resolved against the URL that answered it.

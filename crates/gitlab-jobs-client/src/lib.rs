@@ -40,9 +40,10 @@
 //!   status, GitLab's body and the attempts. progenitor's `.send()` makes the same request
 //!   and gives its own [`Error`].
 //! - Lists come as streams ([`Client::project_jobs`], [`Client::pipeline_jobs`],
-//!   [`Client::pipeline_bridges`]), logs can be written to any `AsyncWrite` or followed while
-//!   the job runs ([`Client::write_log`], [`Client::follow_log`]), and
-//!   [`Client::wait_for_terminal`] waits for a job to end.
+//!   [`Client::pipeline_bridges`], [`Client::artifact_entries`]), logs can be written to any
+//!   `AsyncWrite` or followed while the job runs ([`Client::write_log`],
+//!   [`Client::follow_log`]), artifacts archives and their files are downloaded, resumed and
+//!   checked ([`Client::artifacts`]), and [`Client::wait_for_terminal`] waits for a job to end.
 //!
 //! # How a call travels
 //!
@@ -57,8 +58,10 @@
 //!    [`Timeouts::answer`] for the head, follows a GET's redirect to another origin without
 //!    credentials (redirects within GitLab's origin were followed by reqwest with the policy
 //!    of `connect.rs`), and reads a JSON answer whole, pausing at most [`Timeouts::idle`], at
-//!    most 64 MiB, with the token redacted; any other answer (a log) is left to stream, with
-//!    the same pause limit and the call's deadline. The tries retry what [`RetryPolicy`]
+//!    most 64 MiB, with the token redacted; any other answer (a log, a download) is left to
+//!    stream, with the same pause limit and the call's deadline. A redirect to another origin
+//!    keeps only `Range` and the conditional headers, and a 403 from there (an expired signed
+//!    URL) sends the request to GitLab once more. The tries retry what [`RetryPolicy`]
 //!    allows, wait as GitLab asks, and end by the call's deadline (`deadline.rs`). Once a
 //!    successful answer is read, the transport tells the client's head observer, if it has
 //!    one, of its headers.
@@ -73,7 +76,9 @@
 //! deadline) fails with a `reqwest::Error` made in `hooks.rs` around an I/O error that says
 //! why, because progenitor's `exec` hook can return no other error; [`CallError`] reads the
 //! cause back.
-//! 5. **Lists, logs and waits** (`paginate.rs`, `log.rs`, `wait.rs`) are made of calls. A
+//! 5. **Lists, logs, downloads and waits** (`paginate.rs`, `log.rs`, `download.rs`,
+//!    `wait.rs`) are made of calls; logs and downloads read byte ranges the same way
+//!    (`ranged.rs`). A
 //!    list fetches each page on a copy of the client whose head observer tells it the next
 //!    page's address before the page is decoded, so the next request leaves meanwhile; a log
 //!    read checks each answer's `Content-Range` before it writes a byte; a wait and a follow
@@ -90,11 +95,13 @@ mod deadline;
 pub mod decode;
 #[cfg(not(feature = "bench-internals"))]
 mod decode;
+mod download;
 #[allow(clippy::all, missing_debug_implementations, unused_imports, dead_code)]
 mod generated;
 mod hooks;
 mod log;
 mod paginate;
+mod ranged;
 mod redact;
 mod retry;
 mod wait;
@@ -102,6 +109,7 @@ mod wait;
 pub use auth::{Auth, InvalidToken, REDACTED};
 pub use call::{Call, CallError, CallErrorKind};
 pub use connect::{BuildError, default_http_client};
+pub use download::{ArtifactsDownload, ArtifactsOf, Downloaded};
 /// The stream methods the list streams are read with (`try_next`, `try_collect`, `next`), so
 /// that reading one needs no other crate.
 #[doc(no_inline)]
@@ -114,7 +122,7 @@ pub use generated::{
 pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead};
-pub use paginate::{PipelineBridges, PipelineJobs, ProjectJobs};
+pub use paginate::{ArtifactEntries, PipelineBridges, PipelineJobs, ProjectJobs};
 pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
 
@@ -133,7 +141,7 @@ mod testing {
 }
 
 /// The request path calls only downward: the transport (`hooks.rs`), the tries (`retry.rs`)
-/// and deadlines (`deadline.rs`) know nothing of the calls, lists, logs and waits built on
+/// and deadlines (`deadline.rs`) know nothing of the calls, lists, logs, downloads and waits built on
 /// them, which reach them through the client's settings only.
 #[cfg(test)]
 #[test]
@@ -141,6 +149,8 @@ fn the_lower_layers_never_name_the_upper_ones() {
     let upper = [
         "paginate",
         "log::",
+        "download::",
+        "ranged::",
         "wait::",
         "call::",
         "Call",

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use gitlab_jobs_schema::{Bridge, Job, JobScope, MAX_PER_PAGE, ProjectId};
+use gitlab_jobs_schema::{ArtifactEntry, Bridge, Job, JobScope, MAX_PER_PAGE, ProjectId};
 use reqwest::Url;
 use reqwest::header::HeaderMap;
 use tokio::sync::Semaphore;
@@ -102,20 +102,26 @@ trait Lister: Clone + Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<Page<Self::Item>, CallError>>;
 }
 
-/// An item of a list, newest first by ID.
+/// An item of a list: a job comes newest first by ID; an entry of an archive has none.
 trait Identified: Send + 'static {
-    fn id(&self) -> i64;
+    fn id(&self) -> Option<i64>;
 }
 
 impl Identified for Job {
-    fn id(&self) -> i64 {
-        self.id
+    fn id(&self) -> Option<i64> {
+        Some(self.id)
     }
 }
 
 impl Identified for Bridge {
-    fn id(&self) -> i64 {
-        self.id
+    fn id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+}
+
+impl Identified for ArtifactEntry {
+    fn id(&self) -> Option<i64> {
+        None
     }
 }
 
@@ -175,8 +181,9 @@ fn total_pages(headers: &HeaderMap) -> Option<u64> {
 /// pages after the first are asked for `concurrency` at a time (at most twice that many pages
 /// in memory: those asked for, and those read but not yet yielded), still yielded in order.
 ///
-/// Lists come newest first, so an item whose ID is not below the last one yielded is a
-/// duplicate that a new job pushed onto the next offset page: it is skipped. An empty page
+/// Job lists come newest first, so a job whose ID is not below the last one yielded is a
+/// duplicate that a new job pushed onto the next offset page: it is skipped. (An archive's
+/// entries do not change while they are listed.) An empty page
 /// ends the list, whatever its headers say (GitLab never sends one with a next page), so a
 /// server that names ever more pages, or more pages than it has, is not followed forever.
 fn paginate<L: Lister>(
@@ -249,10 +256,14 @@ fn paginate<L: Lister>(
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
         .try_flatten()
         .try_filter(move |item| {
-            let fresh = item.id() < last_id;
-            if fresh {
-                last_id = item.id();
-            }
+            let fresh = match item.id() {
+                Some(id) if id < last_id => {
+                    last_id = id;
+                    true
+                }
+                Some(_) => false,
+                None => true,
+            };
             std::future::ready(fresh)
         })
         .boxed()
@@ -550,6 +561,86 @@ impl PipelineBridges {
     }
 }
 
+/// The files and directories of a job's artifacts archive, as a stream: see
+/// [`Client::artifact_entries`].
+#[derive(Debug, Clone)]
+pub struct ArtifactEntries {
+    client: Client,
+    project: ProjectId,
+    job_id: i64,
+    path: Option<String>,
+    recursive: bool,
+    per_page: u64,
+    concurrency: usize,
+}
+
+impl ArtifactEntries {
+    /// The directory to list, such as `coverage/reports`; the archive's root by default.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Everything below the directory, at every depth, instead of one level.
+    pub fn recursive(mut self, recursive: bool) -> Self {
+        self.recursive = recursive;
+        self
+    }
+
+    /// Entries per page, from 1 to [`MAX_PER_PAGE`], the default.
+    pub fn per_page(mut self, per_page: u64) -> Self {
+        self.per_page = per_page.clamp(1, MAX_PER_PAGE);
+        self
+    }
+
+    /// Pages asked for at once once the number of pages is known; 4 by default.
+    pub fn concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = pages.max(1);
+        self
+    }
+
+    /// The entries: one level's directories, then its files; with `recursive`, every entry
+    /// below in path order.
+    pub fn stream(self) -> BoxStream<'static, Result<ArtifactEntry, CallError>> {
+        let concurrency = self.concurrency;
+        paginate(self, concurrency)
+    }
+}
+
+impl Lister for ArtifactEntries {
+    type Item = ArtifactEntry;
+    fn operation(&self) -> &'static str {
+        <crate::builder::ListJobArtifactEntries<'_> as Call>::OPERATION
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn fetch(
+        &self,
+        client: Client,
+        at: Option<Next>,
+    ) -> BoxFuture<'static, Result<Page<ArtifactEntry>, CallError>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let mut request = client
+                .list_job_artifact_entries()
+                .id(this.project.clone())
+                .job_id(this.job_id)
+                .per_page(this.per_page)
+                .recursive(this.recursive);
+            if let Some(path) = &this.path {
+                request = request.path(path.clone());
+            }
+            if let Some(Next::Page(page)) = at {
+                request = request.page(page);
+            }
+            Ok(Page::from_answer(request.call().await?))
+        })
+    }
+}
+
 /// Which of the two routes lists a pipeline's trigger jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TriggerJobsRoute {
@@ -645,6 +736,21 @@ impl Client {
             pipeline_id,
             scope: Vec::new(),
             include_retried: false,
+            per_page: MAX_PER_PAGE,
+            concurrency: 4,
+        }
+    }
+
+    /// The files and directories of a job's artifacts archive (GitLab 18.8 and later), as a
+    /// stream that fetches pages as it goes, read from the archive's metadata without
+    /// downloading it. The root's entries by default; see [`ArtifactEntries`].
+    pub fn artifact_entries(&self, project: impl Into<ProjectId>, job_id: i64) -> ArtifactEntries {
+        ArtifactEntries {
+            client: self.clone(),
+            project: project.into(),
+            job_id,
+            path: None,
+            recursive: false,
             per_page: MAX_PER_PAGE,
             concurrency: 4,
         }

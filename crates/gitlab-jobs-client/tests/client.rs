@@ -2,6 +2,7 @@
 //! what GitLab answers.
 
 mod client {
+    pub mod artifacts;
     pub mod bench_baseline;
     pub mod deadlines;
     pub mod errors;

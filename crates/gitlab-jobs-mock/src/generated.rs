@@ -1449,6 +1449,103 @@ pub mod operations {
             )
         }
     }
+    pub struct HeadJobArtifactsWhen(::httpmock::When);
+    impl HeadJobArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner.method(::httpmock::Method::HEAD).path_matches(
+                    regex::Regex::new("^/projects/[^/]*/jobs/[^/]*/artifacts$").unwrap(),
+                ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/.*/artifacts$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job_id(self, value: i64) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/{}/artifacts$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+    }
+    pub struct HeadJobArtifactsThen(::httpmock::Then);
+    impl HeadJobArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn found(self) -> Self {
+            Self(self.0.status(302u16))
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DownloadRefArtifactsWhen(::httpmock::When);
     impl DownloadRefArtifactsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1581,6 +1678,120 @@ pub mod operations {
             Self(
                 self.0
                     .status(416u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct HeadRefArtifactsWhen(::httpmock::When);
+    impl HeadRefArtifactsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::HEAD).path_matches(
+                regex::Regex::new("^/projects/[^/]*/jobs/artifacts/[^/]*/download$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &gitlab_jobs_schema::ProjectId) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/{}/jobs/artifacts/.*/download$",
+                regex::escape(&progenitor_client::encode_path(&value.to_string()))
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ref_name(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!(
+                "^/projects/.*/jobs/artifacts/{}/download$",
+                value.to_string()
+            ))
+            .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn job(self, value: &str) -> Self {
+            Self(self.0.query_param("job", value.to_string()))
+        }
+        pub fn search_recent_successful_pipelines<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self.0
+                        .query_param("search_recent_successful_pipelines", value.to_string()),
+                )
+            } else {
+                Self(
+                    self.0
+                        .query_param_missing("search_recent_successful_pipelines"),
+                )
+            }
+        }
+        pub fn if_none_match<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("If-None-Match", value.to_string()))
+            } else {
+                Self(self.0.header_missing("If-None-Match"))
+            }
+        }
+    }
+    pub struct HeadRefArtifactsThen(::httpmock::Then);
+    impl HeadRefArtifactsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn found(self) -> Self {
+            Self(self.0.status(302u16))
+        }
+        pub fn not_modified(self) -> Self {
+            Self(self.0.status(304u16))
+        }
+        pub fn bad_request(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &gitlab_jobs_schema::ApiError) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -2164,9 +2375,15 @@ pub trait MockServerExt {
     fn delete_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteJobArtifactsWhen, operations::DeleteJobArtifactsThen);
+    fn head_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HeadJobArtifactsWhen, operations::HeadJobArtifactsThen);
     fn download_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DownloadRefArtifactsWhen, operations::DownloadRefArtifactsThen);
+    fn head_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HeadRefArtifactsWhen, operations::HeadRefArtifactsThen);
     fn list_job_artifact_entries<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListJobArtifactEntriesWhen, operations::ListJobArtifactEntriesThen);
@@ -2338,6 +2555,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn head_job_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HeadJobArtifactsWhen, operations::HeadJobArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HeadJobArtifactsWhen::new(when),
+                operations::HeadJobArtifactsThen::new(then),
+            )
+        })
+    }
     fn download_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DownloadRefArtifactsWhen, operations::DownloadRefArtifactsThen),
@@ -2346,6 +2574,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DownloadRefArtifactsWhen::new(when),
                 operations::DownloadRefArtifactsThen::new(then),
+            )
+        })
+    }
+    fn head_ref_artifacts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::HeadRefArtifactsWhen, operations::HeadRefArtifactsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::HeadRefArtifactsWhen::new(when),
+                operations::HeadRefArtifactsThen::new(then),
             )
         })
     }

@@ -11,11 +11,13 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use gitlab_jobs_schema::{self as models, ArtifactFileType, JobStatus, SometimesSent};
 
 use crate::App;
 use crate::artifacts::{self, Archive, Entry};
 use crate::auth::{Caller, JobTokens};
+use crate::config::ArtifactsStorage;
 use crate::errors::Failure;
 use crate::pagination::{Paging, offset_page};
 use crate::request::Incoming;
@@ -51,9 +53,31 @@ pub async fn download_job_artifacts(State(app): State<App>, request: Incoming) -
         if !has_archive(job, store::now()) {
             return Err(Failure::resource_not_found(None));
         }
+        if let Some(url) = app.signed_archive_url(job.id) {
+            return Ok(redirect(&url));
+        }
         app.archive(&store, job)
     };
-    Ok(send_archive(&archive, &request.headers))
+    Ok(serve_archive(&app, &archive, &request.headers))
+}
+
+/// A 302 to object storage.
+fn redirect(url: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::LOCATION, header(url));
+    response
+}
+
+/// An archive as the storage mode serves it from GitLab's host: local storage honours
+/// `Range`; a proxy fetches the whole file.
+fn serve_archive(app: &App, archive: &Arc<Archive>, headers: &HeaderMap) -> Response {
+    let mut headers = headers.clone();
+    if app.config.artifacts_storage == ArtifactsStorage::Proxy {
+        headers.remove(RANGE);
+    }
+    send_archive(archive, &headers, app.breaks_download())
 }
 
 /// `GET /projects/:id/jobs/artifacts/:ref_name/download?job=` and
@@ -85,11 +109,16 @@ pub async fn by_ref(State(app): State<App>, request: Incoming) -> Answer {
             return Err(Failure::forbidden(None));
         }
         let job = newest_with_artifacts(&store, project.id, &ref_name, &name, search)?;
+        if file.is_none()
+            && let Some(url) = app.signed_archive_url(job.id)
+        {
+            return Ok(redirect(&url));
+        }
         app.archive(&store, job)
     };
     match file {
-        None => Ok(send_archive(&archive, &request.headers)),
-        Some(path) => send_file(&archive, &path, &request.headers),
+        None => Ok(serve_archive(&app, &archive, &request.headers)),
+        Some(path) => send_file(&archive, &path, &request.headers, app.breaks_download()),
     }
 }
 
@@ -152,7 +181,7 @@ pub async fn get_job_artifact_file(State(app): State<App>, request: Incoming) ->
         }
         app.archive(&store, job)
     };
-    send_file(&archive, &path, &request.headers)
+    send_file(&archive, &path, &request.headers, app.breaks_download())
 }
 
 /// `GET /projects/:id/jobs/:job_id/artifacts/tree`.
@@ -281,7 +310,7 @@ pub async fn delete_project_artifacts(State(app): State<App>, request: Incoming)
 
 /// An archive, whole or the one range `Range` asks for, or a 304 while `If-None-Match` names
 /// its `ETag`.
-fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap) -> Response {
+pub(crate) fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap, breaks: bool) -> Response {
     let etag = header(archive.etag());
     if matches(headers, archive.etag()) {
         return (StatusCode::NOT_MODIFIED, [(ETAG, etag)]).into_response();
@@ -305,10 +334,7 @@ fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap) -> Response {
                 .into_response();
         }
     };
-    let chunks = archive
-        .read(start, end)
-        .map(Ok::<_, std::convert::Infallible>);
-    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    let mut response = Response::new(body(archive.read(start, end), end - start, breaks));
     *response.status_mut() = status;
     let out = response.headers_mut();
     out.insert(
@@ -332,7 +358,7 @@ fn send_archive(archive: &Arc<Archive>, headers: &HeaderMap) -> Response {
 }
 
 /// One file of `archive`, whole, with the media type its name suggests.
-fn send_file(archive: &Arc<Archive>, path: &str, headers: &HeaderMap) -> Answer {
+fn send_file(archive: &Arc<Archive>, path: &str, headers: &HeaderMap, breaks: bool) -> Answer {
     if !artifacts::valid_path(path) {
         return Err(Failure::bare_bad_request());
     }
@@ -347,8 +373,7 @@ fn send_file(archive: &Arc<Archive>, path: &str, headers: &HeaderMap) -> Answer 
     if matches(headers, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(ETAG, header(&tag))]).into_response());
     }
-    let chunks = Archive::read_file(entry).map(Ok::<_, std::convert::Infallible>);
-    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    let mut response = Response::new(body(Archive::read_file(entry), entry.content.len(), breaks));
     let out = response.headers_mut();
     out.insert(
         CONTENT_TYPE,
@@ -363,6 +388,48 @@ fn send_file(archive: &Arc<Archive>, path: &str, headers: &HeaderMap) -> Answer 
     out.insert(CONTENT_LENGTH, header(&entry.content.len().to_string()));
     out.insert(ETAG, header(&tag));
     Ok(response)
+}
+
+/// A body of `len` bytes made of `chunks`, which breaks off after half of them, and at least
+/// 64 KiB, when `breaks`: the connection ends with the body short of its `Content-Length`. A
+/// resumed download of a body that breaks every time so still ends.
+fn body(
+    chunks: impl Iterator<Item = bytes::Bytes> + Send + 'static,
+    len: u64,
+    breaks: bool,
+) -> Body {
+    let mut sent = 0u64;
+    let breaks = breaks && len > 64 * 1024;
+    let half = (len / 2).max(64 * 1024);
+    let chunks = chunks.map(move |chunk| {
+        if breaks && sent + chunk.len() as u64 > half {
+            let keep = (half - sent) as usize;
+            sent = half;
+            return vec![
+                Ok(chunk.slice(..keep)),
+                Err(std::io::Error::other("the connection broke off")),
+            ];
+        }
+        sent += chunk.len() as u64;
+        vec![Ok(chunk)]
+    });
+    let stream = futures_util::stream::iter(chunks.flatten())
+        .scan(false, |failed, item| {
+            // Nothing after the break.
+            let next = (!*failed).then_some(item);
+            if let Some(Err(_)) = &next {
+                *failed = true;
+            }
+            futures_util::future::ready(next)
+        })
+        .then(|item| async move {
+            // The bytes before a break leave before it, as on a connection that drops.
+            if item.is_err() {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            item
+        });
+    Body::from_stream(stream)
 }
 
 fn header(text: &str) -> HeaderValue {

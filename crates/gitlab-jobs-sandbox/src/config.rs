@@ -70,6 +70,14 @@ pub struct Config {
     pub live_log_ranges: bool,
     #[command(flatten)]
     pub grow_logs: Option<GrowLogs>,
+    /// Where artifacts archives are served from: local storage or proxied object storage (200
+    /// from the sandbox; a proxy ignores `Range`), or object storage with direct download (a
+    /// 302 to a second loopback origin, with a signed URL that expires)
+    #[arg(long, value_enum, default_value_t = ArtifactsStorage::Local)]
+    pub artifacts_storage: ArtifactsStorage,
+    /// How long a signed URL of `--artifacts-storage redirect` is valid, in milliseconds
+    #[arg(long = "signed-url-ttl-ms", value_name = "MS", default_value = "600000", value_parser = millis)]
+    pub signed_url_ttl: Duration,
     /// Add a file of this many MiB (at most 4000) to the artifacts archive of the newest
     /// successful build of acme/platform/api, for downloads of a large archive.
     #[arg(long, default_value_t = 0, value_name = "MIB", value_parser = clap::value_parser!(u64).range(0..=4000))]
@@ -182,6 +190,10 @@ pub struct Faults {
     /// as object storage does on some installations.
     #[arg(long)]
     pub redirect_logs: bool,
+    /// Share (0 to 1) of artifacts downloads whose body breaks off halfway, as when a
+    /// connection drops.
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
+    pub broken_downloads: f64,
 }
 
 /// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
@@ -206,6 +218,17 @@ pub struct GrowLogs {
 }
 
 /// GitLab feature flags that change the Jobs API, named as GitLab names them.
+/// Where artifacts archives live, as GitLab's object storage settings decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ArtifactsStorage {
+    /// On GitLab's disk: Workhorse sends the file, `Range` honoured.
+    Local,
+    /// In object storage without direct download: Workhorse fetches and forwards the file.
+    Proxy,
+    /// In object storage with direct download: a 302 to a signed URL of the storage.
+    Redirect,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Feature {
     /// `ci_job_inputs`: retry accepts `inputs`; off, sending them is a 403.
@@ -420,6 +443,7 @@ mod tests {
                 rate_limited: 0.25,
                 dropped: 0.1,
                 redirect_logs: true,
+                broken_downloads: 0.0,
             }
         );
         assert_eq!(set.gitlab_version, Version::new(19, 2, 0));

@@ -51,7 +51,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, Faults, Feature, GrowLogs, Tokens, Version};
+pub use config::{ArtifactsStorage, Config, Faults, Feature, GrowLogs, Tokens, Version};
 
 use crate::auth::Caller;
 use crate::errors::Failure;
@@ -66,6 +66,8 @@ pub struct App {
     limiter: Arc<Mutex<Counts>>,
     /// The second origin logs redirect to, when that fault is on.
     log_origin: Option<String>,
+    /// The second origin artifacts archives redirect to, with `--artifacts-storage redirect`.
+    artifacts_origin: Option<String>,
     /// Bytes of log bodies served, for tests and benchmarks of log readers.
     log_bytes: Arc<AtomicU64>,
     /// The artifacts archives laid out so far, by job: each file's CRC-32 is read once.
@@ -75,20 +77,25 @@ pub struct App {
 impl App {
     /// The artifacts archive of `job`, laid out on first use.
     fn archive(&self, store: &Store, job: &store::Job) -> Arc<artifacts::Archive> {
-        let cached = self
-            .archives
-            .lock()
-            .expect("never poisoned")
-            .get(&job.id)
-            .cloned();
-        cached.unwrap_or_else(|| {
-            let archive = artifacts::Archive::new(data::archive_entries(store, job));
-            self.archives
-                .lock()
-                .expect("never poisoned")
-                .insert(job.id, archive.clone());
-            archive
-        })
+        archive_of(&self.archives, store, job)
+    }
+
+    /// Where a redirect sends a download of `job`'s archive: a URL of the storage origin
+    /// signed now, valid for `--signed-url-ttl-ms`.
+    fn signed_archive_url(&self, job_id: i64) -> Option<String> {
+        let origin = self.artifacts_origin.as_ref()?;
+        let date = unix_millis();
+        let signature = sign(&signing_secret(self.config.seed), job_id, date);
+        Some(format!(
+            "{origin}/artifacts/{job_id}/artifacts.zip?X-Amz-Date={date}&X-Amz-Expires={}&X-Amz-Signature={signature}",
+            self.config.signed_url_ttl.as_millis() / 1000
+        ))
+    }
+
+    /// Whether this download breaks off halfway (`Faults::broken_downloads`).
+    fn breaks_download(&self) -> bool {
+        let share = self.config.faults.broken_downloads;
+        share > 0.0 && self.rng.lock().expect("never poisoned").f64() < share
     }
 
     /// Forgets the archive of a job whose artifacts were deleted.
@@ -233,6 +240,7 @@ fn api_router(app: App, page: Option<String>) -> Router {
     for (mount, methods, router) in mounts {
         let allow: Vec<String> = methods
             .iter()
+            .filter(|method| **method != Method::HEAD || !methods.contains(&Method::GET))
             .map(|method| {
                 if *method == Method::GET {
                     "GET, HEAD".to_owned()
@@ -265,38 +273,144 @@ fn api_router(app: App, page: Option<String>) -> Router {
         .with_state(app)
 }
 
-/// The object storage a log redirect points at: it serves logs to anyone holding the
-/// (pre-signed) link, and records the headers of every request, so tests can check that no
-/// credentials arrived.
-fn storage_router(store: Arc<RwLock<Store>>, seen: Arc<Mutex<Vec<HeaderMap>>>) -> Router {
-    Router::new().route(
-        "/logs/{file}",
-        axum::routing::get(move |Path(file): Path<String>, headers: HeaderMap| {
-            let store = store.clone();
-            let seen = seen.clone();
-            async move {
-                seen.lock().expect("never poisoned").push(headers);
-                let id = file.strip_suffix(".log").and_then(query::parse_int);
-                let log = id.and_then(|id| {
-                    store
-                        .read()
-                        .expect("never poisoned")
-                        .jobs
-                        .get(&id)
-                        .map(|job| job.log.to_vec())
-                });
-                match log {
-                    Some(log) => (
-                        StatusCode::OK,
-                        [("content-type", "text/plain; charset=utf-8")],
-                        log,
-                    )
-                        .into_response(),
-                    None => StatusCode::NOT_FOUND.into_response(),
-                }
-            }
-        }),
+/// The artifacts archive of `job` from `archives`, laid out and kept there on first use.
+fn archive_of(
+    archives: &Mutex<HashMap<i64, Arc<artifacts::Archive>>>,
+    store: &Store,
+    job: &store::Job,
+) -> Arc<artifacts::Archive> {
+    let cached = archives
+        .lock()
+        .expect("never poisoned")
+        .get(&job.id)
+        .cloned();
+    cached.unwrap_or_else(|| {
+        let archive = artifacts::Archive::new(data::archive_entries(store, job));
+        archives
+            .lock()
+            .expect("never poisoned")
+            .insert(job.id, archive.clone());
+        archive
+    })
+}
+
+fn unix_millis() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis())
+}
+
+/// The key the sandbox signs storage URLs with: the seed's, as nothing here is secret.
+fn signing_secret(seed: u64) -> String {
+    format!("sandbox-storage-key-{seed}")
+}
+
+/// The signature of a URL to `job_id`'s archive signed at `date`.
+fn sign(secret: &str, job_id: i64, date: u128) -> String {
+    format!(
+        "{:08x}",
+        crc32fast::hash(format!("{secret}:{job_id}:{date}").as_bytes())
     )
+}
+
+/// What the object storage origin serves from.
+#[derive(Clone)]
+struct Storage {
+    store: Arc<RwLock<Store>>,
+    archives: Arc<Mutex<HashMap<i64, Arc<artifacts::Archive>>>>,
+    /// The headers of every request it received.
+    seen: Arc<Mutex<Vec<HeaderMap>>>,
+    ttl: std::time::Duration,
+    secret: String,
+}
+
+/// The object storage redirects point at: it serves logs and artifacts archives to anyone
+/// holding a (pre-signed) link, never asks for credentials, and records the headers of every
+/// request, so tests can check that none arrived. An archive's link is signed and expires, as
+/// S3's do: a stale or forged one is a 403 with S3's XML error; `Range` is honoured.
+fn storage_router(storage: Storage) -> Router {
+    let logs = storage.clone();
+    Router::new()
+        .route(
+            "/logs/{file}",
+            axum::routing::get(move |Path(file): Path<String>, headers: HeaderMap| {
+                let storage = logs.clone();
+                async move {
+                    storage.seen.lock().expect("never poisoned").push(headers);
+                    let id = file.strip_suffix(".log").and_then(query::parse_int);
+                    let log = id.and_then(|id| {
+                        storage
+                            .store
+                            .read()
+                            .expect("never poisoned")
+                            .jobs
+                            .get(&id)
+                            .map(|job| job.log.to_vec())
+                    });
+                    match log {
+                        Some(log) => (
+                            StatusCode::OK,
+                            [("content-type", "text/plain; charset=utf-8")],
+                            log,
+                        )
+                            .into_response(),
+                        None => StatusCode::NOT_FOUND.into_response(),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/artifacts/{job_id}/artifacts.zip",
+            axum::routing::get(
+                move |Path(job_id): Path<String>,
+                      axum::extract::RawQuery(query): axum::extract::RawQuery,
+                      headers: HeaderMap| {
+                    let storage = storage.clone();
+                    async move {
+                        storage
+                            .seen
+                            .lock()
+                            .expect("never poisoned")
+                            .push(headers.clone());
+                        let query = query::Query::parse(query.as_deref());
+                        let job_id = query::parse_int(&job_id);
+                        let date = query.get("X-Amz-Date").and_then(|date| date.parse::<u128>().ok());
+                        let signed = match (job_id, date) {
+                            (Some(job_id), Some(date)) => {
+                                query.get("X-Amz-Signature")
+                                    == Some(sign(&storage.secret, job_id, date).as_str())
+                            }
+                            _ => false,
+                        };
+                        let expired = date.is_none_or(|date| {
+                            unix_millis() >= date + storage.ttl.as_millis()
+                        });
+                        if !signed || expired {
+                            let reason = if signed { "Request has expired" } else { "The request signature we calculated does not match the signature you provided." };
+                            let code = if signed { "AccessDenied" } else { "SignatureDoesNotMatch" };
+                            return (
+                                StatusCode::FORBIDDEN,
+                                [("content-type", "application/xml")],
+                                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{reason}</Message></Error>\n"),
+                            )
+                                .into_response();
+                        }
+                        let archive = {
+                            let store = storage.store.read().expect("never poisoned");
+                            job_id
+                                .and_then(|id| store.jobs.get(&id))
+                                .map(|job| archive_of(&storage.archives, &store, job))
+                        };
+                        match archive {
+                            Some(archive) => {
+                                artifact_routes::send_archive(&archive, &headers, false)
+                            }
+                            None => StatusCode::NOT_FOUND.into_response(),
+                        }
+                    }
+                },
+            ),
+        )
 }
 
 /// Grows every running build's log as [`GrowLogs`] says, until the sandbox stops.
@@ -343,11 +457,19 @@ impl Sandbox {
             let _ = stopped.await;
         });
         let mut tasks = Vec::new();
-        let mut log_origin = None;
-        if config.faults.redirect_logs {
+        let archives = Arc::new(Mutex::new(HashMap::new()));
+        let redirect_artifacts = config.artifacts_storage == config::ArtifactsStorage::Redirect;
+        let mut storage_origin = None;
+        if config.faults.redirect_logs || redirect_artifacts {
             let storage = TcpListener::bind(("127.0.0.1", 0)).await?;
-            log_origin = Some(format!("http://{}", storage.local_addr()?));
-            let router = storage_router(store.clone(), storage_seen.clone());
+            storage_origin = Some(format!("http://{}", storage.local_addr()?));
+            let router = storage_router(Storage {
+                store: store.clone(),
+                archives: archives.clone(),
+                seen: storage_seen.clone(),
+                ttl: config.signed_url_ttl,
+                secret: signing_secret(config.seed),
+            });
             let stop = stopped.clone();
             tasks.push(tokio::spawn(async move {
                 let _ = axum::serve(storage, router)
@@ -355,6 +477,10 @@ impl Sandbox {
                     .await;
             }));
         }
+        let log_origin = storage_origin
+            .clone()
+            .filter(|_| config.faults.redirect_logs);
+        let artifacts_origin = storage_origin.filter(|_| redirect_artifacts);
         if let Some(grow) = config.grow_logs {
             tasks.push(tokio::spawn(grow_logs(
                 store.clone(),
@@ -370,8 +496,9 @@ impl Sandbox {
             rng: Arc::new(Mutex::new(fastrand::Rng::with_seed(config.seed))),
             limiter: Arc::new(Mutex::new(HashMap::new())),
             log_origin,
+            artifacts_origin,
             log_bytes: log_bytes.clone(),
-            archives: Arc::new(Mutex::new(HashMap::new())),
+            archives,
         };
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
@@ -435,7 +562,7 @@ impl Sandbox {
         f(&mut self.store.write().expect("never poisoned"))
     }
 
-    /// The headers of every request the log storage origin received.
+    /// The headers of every request the storage origin (logs and artifacts) received.
     pub fn storage_requests(&self) -> Vec<HeaderMap> {
         self.storage_seen.lock().expect("never poisoned").clone()
     }

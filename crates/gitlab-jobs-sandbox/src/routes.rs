@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, head, post};
 use gitlab_jobs_schema as models;
 use serde_json::Value;
 
@@ -84,6 +84,17 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<App>)> {
             Method::GET,
             "/projects/{id}/jobs/artifacts/{ref_name}/download",
             get(artifact_routes::by_ref),
+        ),
+        // GitLab answers HEAD wherever it answers GET; the contract names the archives'.
+        (
+            Method::HEAD,
+            "/projects/{id}/jobs/{job_id}/artifacts",
+            head(artifact_routes::download_job_artifacts),
+        ),
+        (
+            Method::HEAD,
+            "/projects/{id}/jobs/artifacts/{ref_name}/download",
+            head(artifact_routes::by_ref),
         ),
         (
             Method::GET,

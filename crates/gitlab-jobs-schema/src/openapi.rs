@@ -269,7 +269,7 @@ fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
 /// from GitLab's. The major rises for a change that breaks a consumer, the minor for an
 /// addition, the patch for a fix of the text. `openapi/CHANGELOG.md` has an entry for each,
 /// and `cargo xtask compat` checks that a change raised the right part.
-pub const CONTRACT_VERSION: &str = "1.3.0";
+pub const CONTRACT_VERSION: &str = "1.4.0";
 
 const DESCRIPTION: &str = "\
 GitLab's REST Jobs API (v4): list, inspect, cancel, retry, erase and run CI jobs, read their \
@@ -329,6 +329,8 @@ or `job_token`). A token with the `read_api` scope may only read.";
         paths::play_job,
         paths::download_job_artifacts,
         paths::download_ref_artifacts,
+        paths::head_job_artifacts,
+        paths::head_ref_artifacts,
         paths::list_job_artifact_entries,
         paths::get_job_artifact_file,
         paths::get_ref_artifact_file,

@@ -478,6 +478,41 @@ macro_rules! artifact_download {
         }
     };
     (
+        $(#[doc = $doc:literal])*
+        head $path:literal,
+        params($($param:ty),+),
+        not_found = $not_found:literal,
+        fn $name:ident;
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            head,
+            path = $path,
+            tag = ARTIFACTS_TAG,
+            params($($param),+, ArtifactsIfNoneMatch),
+            responses(
+                (status = 200, description = "The headers a download would have, without the archive: its length, its name and its entity tag.",
+                    headers(
+                        ("Content-Disposition" = String, description = "`attachment; filename=\"<name>\"`, with the archive's name."),
+                        ("Content-Length" = i64, description = "The archive's length in bytes."),
+                        ("ETag" = String, description = "The archive's entity tag, as a download's."),
+                    )),
+                (status = 302, description = "The archive is in object storage with direct download on: `Location` is a signed URL on another origin (on Amazon S3, one signed for `HEAD`). Send GitLab's credentials only to GitLab, never there.",
+                    headers(("Location" = String, description = "The signed URL of the archive in object storage."))),
+                (status = 304, description = "The `ETag` that `If-None-Match` named still matches. Trust it only for a strong `ETag`.",
+                    headers(("ETag" = String, description = "The entity tag."))),
+                (status = 400, description = "A parameter is invalid, such as a `job_id` that is not a number or a missing `job`; no body, as for any `HEAD`."),
+                (status = 401, description = "No token, an invalid, expired or revoked one, or the CI job token of a job that is not running; no body."),
+                (status = 403, description = "The user may not read the project's jobs or this job's artifacts; no body."),
+                (status = 404, description = concat!($not_found, " No body.")),
+                (status = 429, description = "One of the instance's throttles, or GitLab's limit on the route, refused the request for now; no body. `Retry-After` says when to try again.",
+                    headers(("Retry-After" = i64, description = "Seconds to wait before trying again."))),
+            ),
+            security(("private_token" = []), ("bearer" = []), ("job_token" = []), ("job_token_query" = []), ()),
+        )]
+        pub fn $name() {}
+    };
+    (
         @any
         $(#[doc = $doc:literal])*
         $path:literal,
@@ -546,6 +581,28 @@ artifact_download! {
     params(RefArtifactsPath, RefArtifactsJob),
     not_found = "The project does not exist or the user cannot see it, or the ref has no successful pipeline with a job of that name that has an artifacts archive (`404 Job Not Found` when `search_recent_successful_pipelines` finds none).",
     fn download_ref_artifacts;
+}
+
+artifact_download! {
+    /// Get the headers of a job's artifacts archive
+    ///
+    /// Answers as the download does, without the archive: its length and entity tag, to size a
+    /// download or check a cached copy first. GitLab answers `HEAD` on every route that
+    /// answers `GET`.
+    head "/projects/{id}/jobs/{job_id}/artifacts",
+    params(JobPath),
+    not_found = "The project or the job does not exist, the user cannot see it, or the job has no artifacts archive.",
+    fn head_job_artifacts;
+}
+
+artifact_download! {
+    /// Get the headers of the artifacts archive of a branch or tag's newest job of a name
+    ///
+    /// Answers as the download by ref does, without the archive.
+    head "/projects/{id}/jobs/artifacts/{ref_name}/download",
+    params(RefArtifactsPath, RefArtifactsJob),
+    not_found = "The project does not exist or the user cannot see it, or the ref has no successful pipeline with a job of that name that has an artifacts archive.",
+    fn head_ref_artifacts;
 }
 
 /// List the files in a job's artifacts archive

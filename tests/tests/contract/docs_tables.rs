@@ -111,6 +111,16 @@ const ON_THE_ARTIFACTS_PAGE: &[(&str, &str, &str)] = &[
         "lib/api/ci/job_artifacts.rb",
     ),
     (
+        "HEAD",
+        "/projects/{id}/jobs/{job_id}/artifacts",
+        "Grape answers HEAD on every GET route; present_carrierwave_file! signs a HEAD URL",
+    ),
+    (
+        "HEAD",
+        "/projects/{id}/jobs/artifacts/{ref_name}/download",
+        "the same",
+    ),
+    (
         "GET",
         "/projects/{id}/jobs/{job_id}/artifacts/tree",
         "lib/api/ci/job_artifacts.rb, GitLab 18.8",

@@ -7,6 +7,7 @@ use gitlab_jobs_client::models::{Job, JobStatus};
 use gitlab_jobs_sandbox::{Config, GrowLogs, Sandbox, data, store};
 use tokio::io::AsyncBufReadExt;
 
+mod artifacts;
 #[allow(dead_code)]
 #[path = "../../../gitlab-jobs-client/tests/client/hostile.rs"]
 mod hostile;
@@ -63,7 +64,7 @@ pub async fn run_with(env: &[(&str, &str)], args: &[&str]) -> Run {
 }
 
 /// Runs the binary as `root` on `acme/platform/api`.
-async fn run(sandbox: &Sandbox, args: &[&str]) -> Run {
+pub async fn run(sandbox: &Sandbox, args: &[&str]) -> Run {
     run_as(sandbox, &sandbox.config().tokens.root, args).await
 }
 
@@ -77,7 +78,7 @@ async fn run_as(sandbox: &Sandbox, token: &str, args: &[&str]) -> Run {
     .await
 }
 
-async fn start(config: Config) -> Sandbox {
+pub async fn start(config: Config) -> Sandbox {
     Sandbox::start(Config {
         jobs_rate_limit: 0,
         ..config
@@ -87,7 +88,7 @@ async fn start(config: Config) -> Sandbox {
 }
 
 /// The newest build of `acme/platform/api` that `wanted` picks.
-fn find(sandbox: &Sandbox, wanted: impl Fn(&store::Job) -> bool) -> i64 {
+pub fn find(sandbox: &Sandbox, wanted: impl Fn(&store::Job) -> bool) -> i64 {
     sandbox.with_store(|store| {
         store
             .jobs

@@ -133,3 +133,53 @@ async fn a_terminal_is_told_of_a_rate_limit_wait() {
         piped.stderr
     );
 }
+
+/// A download shows its bytes, rate and time left on a terminal, and nothing of it on a pipe.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_shows_its_progress_on_a_terminal_only() {
+    let sandbox = Sandbox::start(Config {
+        jobs_rate_limit: 0,
+        artifact_mib: 64,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (job_id, _) = sandbox.with_store(|store| store.large_artifact).unwrap();
+    let folder = std::env::temp_dir().join(format!("gitlab-jobs-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let out = folder.join("a.zip");
+    let env = [
+        ("GITLAB_URL", sandbox.url()),
+        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
+        ("TERM", "xterm-256color"),
+    ];
+    let id = job_id.to_string();
+    let args = [
+        "-p",
+        "1",
+        "artifacts",
+        "download",
+        &id,
+        "-O",
+        out.to_str().unwrap(),
+    ];
+    let (screen, code) = on_a_terminal(&env, &args).await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("downloading "),
+        "a progress line:\n{screen:?}"
+    );
+    assert!(
+        screen.contains(" of 64.0 MiB"),
+        "with the size:\n{screen:?}"
+    );
+    assert!(screen.contains("\x1b[2K"), "the progress line is erased");
+    let piped = super::run_with(&env, &args).await;
+    assert_eq!(piped.code, 0);
+    assert!(
+        !piped.stderr.contains("downloading"),
+        "no progress in a pipe: {:?}",
+        piped.stderr
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}

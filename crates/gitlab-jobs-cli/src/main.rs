@@ -4,6 +4,7 @@
 mod args;
 mod artifacts;
 mod commands;
+mod completions;
 mod config;
 mod exit;
 mod fail;
@@ -21,13 +22,16 @@ use crate::config::{Config, Missing};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "gitlab-jobs",
-            &mut std::io::stdout(),
-        );
-        return ExitCode::SUCCESS;
+        use std::io::Write as _;
+        let script = completions::script(shell);
+        return match std::io::stdout().write_all(script.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: writing to stdout: {err}");
+                ExitCode::from(exit::ERROR)
+            }
+        };
     }
     let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok()) {
         Ok(config) => config,

@@ -8,6 +8,7 @@ use gitlab_jobs_sandbox::{Config, GrowLogs, Sandbox, data, store};
 use tokio::io::AsyncBufReadExt;
 
 mod artifacts;
+mod completions;
 #[allow(dead_code)]
 #[path = "../../../gitlab-jobs-client/tests/client/hostile.rs"]
 mod hostile;

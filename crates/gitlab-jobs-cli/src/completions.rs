@@ -46,6 +46,7 @@ mod tests {
             .lines()
             .filter_map(|line| line.trim().strip_prefix("cmd=\""))
             .filter_map(|rest| rest.strip_suffix('"'))
+            .filter(|state| !state.is_empty())
             .collect();
         assert!(states.len() > 20, "{states:?}");
         for state in states {

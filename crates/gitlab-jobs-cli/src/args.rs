@@ -144,7 +144,14 @@ pub enum Command {
         force: bool,
     },
     /// Retry a job: GitLab starts a new job, which is printed
-    Retry(JobArgs),
+    Retry {
+        #[command(flatten)]
+        job: JobArgs,
+        /// A value of the job's spec:inputs for the new run (repeatable; where GitLab's
+        /// ci_job_inputs feature flag is on). VALUE is read as --input of play reads it
+        #[arg(long = "input", value_name = "KEY=VALUE", value_parser = key_value)]
+        inputs: Vec<(String, String)>,
+    },
     /// Erase a job's log and artifacts
     Erase(JobArgs),
     /// Start a manual job

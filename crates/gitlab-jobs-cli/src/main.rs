@@ -80,6 +80,12 @@ fn main() -> ExitCode {
             usage_error(ErrorKind::ValueValidation, &failure.message)
         }
         Err(mut failure) => {
+            if config.auth_from.is_none() && failure.status == Some(401) {
+                failure.message.push_str(
+                    " (no token was given: set GITLAB_TOKEN to a personal, project or group \
+                     access token, with the read_api scope to read or api to act)",
+                );
+            }
             if config.is_job_token() && matches!(failure.status, Some(401 | 403)) {
                 failure.message.push_str(
                     " (GitLab takes CI_JOB_TOKEN for job lists and artifacts downloads only: \

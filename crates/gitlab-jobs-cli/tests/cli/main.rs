@@ -9,6 +9,7 @@ use tokio::io::AsyncBufReadExt;
 
 mod artifacts;
 mod completions;
+mod daily;
 #[allow(dead_code)]
 #[path = "../../../gitlab-jobs-client/tests/client/hostile.rs"]
 mod hostile;

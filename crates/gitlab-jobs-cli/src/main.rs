@@ -3,6 +3,7 @@
 
 mod args;
 mod artifacts;
+mod checkout;
 mod commands;
 mod completions;
 mod config;
@@ -33,7 +34,10 @@ fn main() -> ExitCode {
             }
         };
     }
-    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok()) {
+    let remotes = std::env::current_dir()
+        .map(|dir| checkout::remotes(&dir))
+        .unwrap_or_default();
+    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok(), &remotes) {
         Ok(config) => config,
         Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
     };
@@ -108,14 +112,16 @@ fn usage_error(kind: ErrorKind, message: &str) -> ! {
 fn say_config(config: &Config) {
     eprintln!(
         "gitlab-jobs: GitLab API {} (from {})",
-        config.api_url, config.url_from
+        config.api_url,
+        output::clean(&config.url_from)
     );
     match config.auth_from {
         Some(from) => eprintln!("gitlab-jobs: authenticating with the token from {from}"),
         None => eprintln!("gitlab-jobs: no token: anonymous, which reads public projects only"),
     }
     eprintln!(
-        "gitlab-jobs: project {} (from --project or CI_PROJECT_ID)",
+        "gitlab-jobs: project {} (from {})",
         output::clean(&config.project.to_string()),
+        output::clean(&config.project_from),
     );
 }

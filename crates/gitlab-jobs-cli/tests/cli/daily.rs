@@ -44,3 +44,42 @@ async fn retry_takes_inputs_and_a_missing_token_is_named() {
         anonymous.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inside_a_clone_the_remote_names_gitlab_and_the_project() {
+    let sandbox = start(Config::default()).await;
+    let web = sandbox.url().trim_end_matches("/api/v4").to_owned();
+    let clone = std::env::temp_dir().join(format!("gitlab-jobs-clone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&clone);
+    std::fs::create_dir_all(clone.join(".git")).unwrap();
+    std::fs::create_dir_all(clone.join("src/deep")).unwrap();
+    std::fs::write(
+        clone.join(".git/config"),
+        format!(
+            "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = git@gitlab.com:someone/else.git\n[remote \"origin\"]\n\turl = {web}/acme/platform/api.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n"
+        ),
+    )
+    .unwrap();
+    let token = sandbox.config().tokens.root.clone();
+    let env = [("GITLAB_TOKEN", token.as_str())];
+    let output = super::command(&env, &["-v", "list", "--limit", "2", "-o", "ndjson"])
+        .current_dir(clone.join("src/deep"))
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    assert!(stderr.contains("from the git remote origin"), "{stderr}");
+    assert!(stderr.contains("project acme/platform/api"), "{stderr}");
+
+    // Another remote by name: it names a project on another GitLab, which is not guessed.
+    let other = super::command(&env, &["--remote", "upstream", "--url", &web, "list"])
+        .current_dir(&clone)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("--project"));
+    std::fs::remove_dir_all(&clone).unwrap();
+}

@@ -27,9 +27,9 @@ pub struct Cli {
 
 const CONFIGURATION: &str = "\
 Configuration, first found wins:
-  GitLab   --url, GITLAB_URL, CI_API_V4_URL, CI_SERVER_URL (+ /api/v4)
+  GitLab   --url, GITLAB_URL, CI_API_V4_URL, CI_SERVER_URL (+ /api/v4), the git remote
   token    --token, GITLAB_TOKEN (a personal, project or group access token), CI_JOB_TOKEN
-  project  --project, CI_PROJECT_ID
+  project  --project, CI_PROJECT_ID, the git remote (origin, or --remote NAME)
 Inside a CI job, GitLab sets CI_API_V4_URL, CI_JOB_TOKEN and CI_PROJECT_ID: no option is needed.
 Prefer GITLAB_TOKEN to --token: other users of the machine can read a command's arguments.";
 
@@ -70,6 +70,11 @@ pub struct Global {
         value_name = "PROJECT"
     )]
     pub project: Option<String>,
+
+    /// The git remote that names GitLab and the project when neither is given (inside a clone;
+    /// origin by default)
+    #[arg(long, env = "GITLAB_REMOTE", global = true, value_name = "NAME")]
+    pub remote: Option<String>,
 
     /// How to print jobs: a table for people, or the API's JSON for scripts (json: one array;
     /// ndjson: one job per line)
@@ -144,7 +149,14 @@ pub enum Command {
         force: bool,
     },
     /// Retry a job: GitLab starts a new job, which is printed
-    Retry(JobArgs),
+    Retry {
+        #[command(flatten)]
+        job: JobArgs,
+        /// A value of the job's spec:inputs for the new run (repeatable; where GitLab's
+        /// ci_job_inputs feature flag is on). VALUE is read as --input of play reads it
+        #[arg(long = "input", value_name = "KEY=VALUE", value_parser = key_value)]
+        inputs: Vec<(String, String)>,
+    },
     /// Erase a job's log and artifacts
     Erase(JobArgs),
     /// Start a manual job

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{
     CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus, JobVariableAttributes,
-    MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId,
+    MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId, RetryJobRequest,
 };
 use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client};
 use tokio::io::AsyncWriteExt;
@@ -83,10 +83,22 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             let headline = format!("asked GitLab to cancel job {id}");
             context.show(&job, Some(&headline))
         }
-        Command::Retry(job) => {
+        Command::Retry { job, inputs } => {
             let id = context.job_id(&job).await?;
-            let request = context.client.retry_job().id(context.project.clone());
-            let job = act(request.job_id(id).call(), id).await?;
+            let mut request = context
+                .client
+                .retry_job()
+                .id(context.project.clone())
+                .job_id(id);
+            if !inputs.is_empty() {
+                request = request.body(RetryJobRequest {
+                    inputs: inputs
+                        .into_iter()
+                        .map(|(key, value)| (key, input_value(&value)))
+                        .collect(),
+                });
+            }
+            let job = act(request.call(), id).await?;
             let headline = format!("job {id} retried as job {}", job.id);
             context.show(&job, Some(&headline))
         }

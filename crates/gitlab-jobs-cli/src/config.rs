@@ -6,15 +6,17 @@ use gitlab_jobs_client::models::ProjectId;
 use gitlab_jobs_client::{Auth, Client, Timeouts};
 
 use crate::args::Global;
+use crate::checkout;
 
 /// The settings a command runs with, and where each came from (for `--verbose`).
 #[derive(Debug)]
 pub struct Config {
     pub api_url: String,
-    pub url_from: &'static str,
+    pub url_from: String,
     pub auth: Auth,
     pub auth_from: Option<&'static str>,
     pub project: ProjectId,
+    pub project_from: String,
     pub timeouts: Timeouts,
 }
 
@@ -26,19 +28,29 @@ const JOB_TOKEN: &str = "CI_JOB_TOKEN";
 pub struct Missing(pub String);
 
 impl Config {
-    /// Reads the options, and where they are not given, `env` (the process's environment).
-    /// clap has already read GITLAB_URL, GITLAB_TOKEN and CI_PROJECT_ID into `global`.
-    pub fn resolve(global: &Global, env: impl Fn(&str) -> Option<String>) -> Result<Self, Missing> {
+    /// Reads the options, and where they are not given, `env` (the process's environment),
+    /// then the git checkout's `remotes`. clap has already read GITLAB_URL, GITLAB_TOKEN and
+    /// CI_PROJECT_ID into `global`.
+    pub fn resolve(
+        global: &Global,
+        env: impl Fn(&str) -> Option<String>,
+        remotes: &[checkout::Remote],
+    ) -> Result<Self, Missing> {
         let env = |name: &str| env(name).filter(|value| !value.is_empty());
+        // The checkout's remote, read only where the options and the environment say nothing.
+        let checkout = || checkout::choose(remotes, global.remote.as_deref()).map_err(Missing);
         let (url, url_from) = if let Some(url) = &global.url {
-            (url.clone(), "--url or GITLAB_URL")
+            (url.clone(), "--url or GITLAB_URL".to_owned())
         } else if let Some(url) = env("CI_API_V4_URL") {
-            (url, "CI_API_V4_URL")
+            (url, "CI_API_V4_URL".to_owned())
         } else if let Some(url) = env("CI_SERVER_URL") {
-            (url, "CI_SERVER_URL")
+            (url, "CI_SERVER_URL".to_owned())
+        } else if let Some((remote, named)) = checkout()? {
+            (named.web_url, format!("the git remote {}", remote.name))
         } else {
             return Err(Missing(
-                "no GitLab to talk to: pass --url https://gitlab.example.com or set GITLAB_URL"
+                "no GitLab to talk to: pass --url https://gitlab.example.com, set GITLAB_URL, or \
+                 run inside a clone of a GitLab project"
                     .into(),
             ));
         };
@@ -54,23 +66,33 @@ impl Config {
             ),
             (None, None) => (Auth::anonymous(), None),
         };
-        let Some(project) = global
+        let (project, project_from) = match global
             .project
             .as_deref()
             .filter(|project| !project.is_empty())
-        else {
-            return Err(Missing(
-                "no project: pass --project with its ID or full path (group/project), or set \
-                 CI_PROJECT_ID"
-                    .into(),
-            ));
+        {
+            Some(project) => (project.to_owned(), "--project or CI_PROJECT_ID".to_owned()),
+            // The remote's project, where it is on the GitLab talked to.
+            None => match checkout()? {
+                Some((remote, named)) if same_host(&named.web_url, &url) => {
+                    (named.project, format!("the git remote {}", remote.name))
+                }
+                _ => {
+                    return Err(Missing(
+                        "no project: pass --project with its ID or full path (group/project), \
+                         set CI_PROJECT_ID, or run inside a clone of the project"
+                            .into(),
+                    ));
+                }
+            },
         };
         Ok(Config {
             api_url: api_url(&url),
             url_from,
             auth,
             auth_from,
-            project: ProjectId::from(project),
+            project: ProjectId::from(project.as_str()),
+            project_from,
             timeouts: timeouts(global.request_timeout, global.call_timeout),
         })
     }
@@ -102,6 +124,14 @@ impl Config {
             None => false,
         };
         self.auth_from.is_some() && url.scheme() == "http" && !loopback
+    }
+}
+
+/// Whether two URLs name the same host.
+fn same_host(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.host_str().is_some() && a.host_str() == b.host_str(),
+        _ => false,
     }
 }
 
@@ -137,6 +167,7 @@ mod tests {
             url: url.map(Into::into),
             token: token.map(Into::into),
             project: project.map(Into::into),
+            remote: None,
             output: crate::args::Output::Table,
             verbose: false,
             request_timeout: Duration::from_secs(30),
@@ -149,7 +180,7 @@ mod tests {
             .iter()
             .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect();
-        Config::resolve(global, |name| env.get(name).cloned())
+        Config::resolve(global, |name| env.get(name).cloned(), &[])
     }
 
     #[test]
@@ -208,6 +239,30 @@ mod tests {
         // Empty variables count as unset, as in a shell script.
         let err = resolve(&global(None, None, Some("1")), &[("CI_API_V4_URL", "")]).unwrap_err();
         assert!(err.0.contains("--url"), "{err:?}");
+    }
+
+    #[test]
+    fn a_checkouts_remote_gives_what_options_and_ci_do_not() {
+        let remotes = [checkout::Remote {
+            name: "origin".into(),
+            url: "git@gitlab.example.com:group/sub/project.git".into(),
+        }];
+        let resolve = |global: &Global| Config::resolve(global, |_| None, &remotes);
+        let config = resolve(&global(None, None, None)).unwrap();
+        assert_eq!(config.api_url, "https://gitlab.example.com/api/v4");
+        assert_eq!(config.project, ProjectId::Path("group/sub/project".into()));
+        assert_eq!(config.project_from, "the git remote origin");
+        // Options win; the remote's project counts only on its own GitLab.
+        let config = resolve(&global(None, None, Some("7"))).unwrap();
+        assert_eq!(config.project, ProjectId::Id(7));
+        let config = resolve(&global(Some("https://gitlab.example.com/"), None, None)).unwrap();
+        assert_eq!(config.project_from, "the git remote origin");
+        let err = resolve(&global(Some("https://other.example.com"), None, None)).unwrap_err();
+        assert!(err.0.contains("--project"), "{err:?}");
+        let mut chosen = global(None, None, None);
+        chosen.remote = Some("upstream".into());
+        let err = resolve(&chosen).unwrap_err();
+        assert!(err.0.contains("no remote named \"upstream\""), "{err:?}");
     }
 
     #[test]

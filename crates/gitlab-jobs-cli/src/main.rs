@@ -3,7 +3,9 @@
 
 mod args;
 mod artifacts;
+mod checkout;
 mod commands;
+mod completions;
 mod config;
 mod exit;
 mod fail;
@@ -21,15 +23,21 @@ use crate::config::{Config, Missing};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "gitlab-jobs",
-            &mut std::io::stdout(),
-        );
-        return ExitCode::SUCCESS;
+        use std::io::Write as _;
+        let script = completions::script(shell);
+        return match std::io::stdout().write_all(script.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: writing to stdout: {err}");
+                ExitCode::from(exit::ERROR)
+            }
+        };
     }
-    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok()) {
+    let remotes = std::env::current_dir()
+        .map(|dir| checkout::remotes(&dir))
+        .unwrap_or_default();
+    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok(), &remotes) {
         Ok(config) => config,
         Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
     };
@@ -76,6 +84,12 @@ fn main() -> ExitCode {
             usage_error(ErrorKind::ValueValidation, &failure.message)
         }
         Err(mut failure) => {
+            if config.auth_from.is_none() && failure.status == Some(401) {
+                failure.message.push_str(
+                    " (no token was given: set GITLAB_TOKEN to a personal, project or group \
+                     access token, with the read_api scope to read or api to act)",
+                );
+            }
             if config.is_job_token() && matches!(failure.status, Some(401 | 403)) {
                 failure.message.push_str(
                     " (GitLab takes CI_JOB_TOKEN for job lists and artifacts downloads only: \
@@ -98,14 +112,16 @@ fn usage_error(kind: ErrorKind, message: &str) -> ! {
 fn say_config(config: &Config) {
     eprintln!(
         "gitlab-jobs: GitLab API {} (from {})",
-        config.api_url, config.url_from
+        config.api_url,
+        output::clean(&config.url_from)
     );
     match config.auth_from {
         Some(from) => eprintln!("gitlab-jobs: authenticating with the token from {from}"),
         None => eprintln!("gitlab-jobs: no token: anonymous, which reads public projects only"),
     }
     eprintln!(
-        "gitlab-jobs: project {} (from --project or CI_PROJECT_ID)",
+        "gitlab-jobs: project {} (from {})",
         output::clean(&config.project.to_string()),
+        output::clean(&config.project_from),
     );
 }

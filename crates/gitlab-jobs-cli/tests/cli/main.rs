@@ -8,6 +8,8 @@ use gitlab_jobs_sandbox::{Config, GrowLogs, Sandbox, data, store};
 use tokio::io::AsyncBufReadExt;
 
 mod artifacts;
+mod completions;
+mod daily;
 #[allow(dead_code)]
 #[path = "../../../gitlab-jobs-client/tests/client/hostile.rs"]
 mod hostile;
@@ -26,11 +28,13 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The binary with a clean environment: none of the caller's GitLab or CI variables.
+/// The binary with a clean environment: none of the caller's GitLab or CI variables, and
+/// outside any git checkout, whose remote it would read.
 pub fn command(env: &[(&str, &str)], args: &[&str]) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_gitlab-jobs"));
     command
         .args(args)
+        .current_dir(std::env::temp_dir())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .envs(env.iter().copied())

@@ -1,0 +1,85 @@
+//! What a person uses every day: retrying with inputs, being told what is missing.
+
+use gitlab_jobs_client::models::JobStatus;
+use gitlab_jobs_sandbox::Config;
+
+use super::{find, run, run_with, start};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_takes_inputs_and_a_missing_token_is_named() {
+    let sandbox = start(Config {
+        features: vec![gitlab_jobs_sandbox::Feature::CiJobInputs],
+        ..Config::default()
+    })
+    .await;
+    let failed = find(&sandbox, |job| job.status == JobStatus::Failed).to_string();
+    let retried = run(
+        &sandbox,
+        &[
+            "retry",
+            &failed,
+            "--input",
+            "deploy_to=production",
+            "--input",
+            "replicas=3",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(retried.code, 0, "{retried:?}");
+    let job: serde_json::Value = serde_json::from_str(&retried.stdout).unwrap();
+    assert_eq!(job["status"], "pending");
+
+    let anonymous = run_with(
+        &[("GITLAB_URL", sandbox.url())],
+        &["-p", "acme/platform/api", "log", &failed],
+    )
+    .await;
+    assert_eq!(anonymous.code, 1, "{anonymous:?}");
+    assert!(anonymous.stderr.contains("401"), "{}", anonymous.stderr);
+    assert!(
+        anonymous.stderr.contains("GITLAB_TOKEN"),
+        "names the variable without -v: {}",
+        anonymous.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inside_a_clone_the_remote_names_gitlab_and_the_project() {
+    let sandbox = start(Config::default()).await;
+    let web = sandbox.url().trim_end_matches("/api/v4").to_owned();
+    let clone = std::env::temp_dir().join(format!("gitlab-jobs-clone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&clone);
+    std::fs::create_dir_all(clone.join(".git")).unwrap();
+    std::fs::create_dir_all(clone.join("src/deep")).unwrap();
+    std::fs::write(
+        clone.join(".git/config"),
+        format!(
+            "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = git@gitlab.com:someone/else.git\n[remote \"origin\"]\n\turl = {web}/acme/platform/api.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n"
+        ),
+    )
+    .unwrap();
+    let token = sandbox.config().tokens.root.clone();
+    let env = [("GITLAB_TOKEN", token.as_str())];
+    let output = super::command(&env, &["-v", "list", "--limit", "2", "-o", "ndjson"])
+        .current_dir(clone.join("src/deep"))
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    assert!(stderr.contains("from the git remote origin"), "{stderr}");
+    assert!(stderr.contains("project acme/platform/api"), "{stderr}");
+
+    // Another remote by name: it names a project on another GitLab, which is not guessed.
+    let other = super::command(&env, &["--remote", "upstream", "--url", &web, "list"])
+        .current_dir(&clone)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("--project"));
+    std::fs::remove_dir_all(&clone).unwrap();
+}

@@ -1,5 +1,6 @@
 //! The command line: commands, options and the environment they fall back on.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
@@ -189,13 +190,76 @@ pub enum Command {
     /// A job's artifacts: download the archive or one file of it, list, keep or delete them
     Artifacts {
         #[command(subcommand)]
-        command: crate::artifacts::ArtifactsCommand,
+        command: ArtifactsCommand,
     },
     /// Print a shell completion script, such as `gitlab-jobs completions bash`
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// What `artifacts` does.
+#[derive(Debug, Subcommand)]
+pub enum ArtifactsCommand {
+    /// Download a job's artifacts archive, a zip file (or extract it with --extract)
+    #[command(after_help = BY_REF)]
+    Download {
+        #[command(flatten)]
+        job: ArtifactsJob,
+        /// Where to write the archive: a file, artifacts.zip by default, or - for stdout. The
+        /// file appears only once the archive is whole
+        #[arg(short = 'O', long = "out-file", value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Extract the archive into this folder instead of keeping the zip file; an entry
+        /// whose path would leave the folder is refused
+        #[arg(long, value_name = "DIR", conflicts_with = "out")]
+        extract: Option<PathBuf>,
+    },
+    /// Print one file of a job's artifacts, or write it to a file with -O
+    #[command(after_help = BY_REF)]
+    Get {
+        #[command(flatten)]
+        job: ArtifactsJob,
+        /// The file's path in the archive, such as coverage/index.html
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// Write the file here instead of stdout; it appears only once whole
+        #[arg(short = 'O', long = "out-file", value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// List the files in a job's artifacts archive (GitLab 18.8 and later)
+    Ls {
+        #[command(flatten)]
+        job: JobArgs,
+        /// The folder in the archive to list; its root by default
+        #[arg(value_name = "PATH")]
+        path: Option<String>,
+        /// List everything below the folder, not only what is directly in it
+        #[arg(short, long)]
+        recursive: bool,
+    },
+    /// Keep a job's artifacts past their expiry date
+    Keep(JobArgs),
+    /// Delete a job's artifacts; its log stays (needs the Maintainer role)
+    Delete(JobArgs),
+}
+
+/// What `download --help` and `get --help` add about naming the job.
+const BY_REF: &str = "\
+With a job name and --ref, GitLab picks the job: the one of that exact name in the newest
+successful pipeline of the branch or tag (--search-recent looks further back). Inside a CI job,
+CI_JOB_TOKEN downloads where the project allows it.";
+
+/// Which job's artifacts a download takes.
+#[derive(Debug, Clone, Args)]
+pub struct ArtifactsJob {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// With --ref: look past the newest successful pipeline, through recent successful ones,
+    /// for the newest job of that name with artifacts (GitLab 18.10 and later)
+    #[arg(long, requires = "ref")]
+    pub search_recent: bool,
 }
 
 /// Which jobs `list` prints.

@@ -139,7 +139,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             timeout,
             polling,
         } => wait(context, &job, follow, timeout, polling).await,
-        Command::Artifacts { command } => crate::artifacts::run(context, command).await,
+        Command::Artifacts { .. } => unreachable!("main runs artifacts::run"),
         Command::Completions { .. } => unreachable!("answered before any configuration"),
     }
 }

@@ -75,7 +75,12 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::ERROR);
         }
     };
-    let outcome = runtime.block_on(commands::run(&context, cli.command));
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Artifacts { command } => artifacts::run(&context, command).await,
+            command => commands::run(&context, command).await,
+        }
+    });
     // A log stream or a read-ahead page may still be in flight: it is not waited for.
     runtime.shutdown_background();
     match outcome {

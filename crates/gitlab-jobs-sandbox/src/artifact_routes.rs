@@ -21,7 +21,7 @@ use crate::config::ArtifactsStorage;
 use crate::errors::Failure;
 use crate::pagination::{Paging, offset_page};
 use crate::request::Incoming;
-use crate::routes::{json, json_page, location};
+use crate::respond::{json, json_page};
 use crate::store::{self, Job, Role, Store};
 
 type Answer = Result<Response, Failure>;
@@ -199,7 +199,7 @@ pub async fn list_job_artifact_entries(State(app): State<App>, request: Incoming
     };
     let listed = artifacts::list(archive.entries(), &path, recursive)
         .ok_or_else(|| Failure::resource_not_found(Some("Path")))?;
-    let (page, headers) = offset_page(listed.into_iter(), &location(&request), paging, true)?;
+    let (page, headers) = offset_page(listed.into_iter(), &request.location(), paging, true)?;
     let entries: Vec<models::ArtifactEntry> = page.into_iter().map(render_entry).collect();
     Ok(json_page(&entries, headers))
 }

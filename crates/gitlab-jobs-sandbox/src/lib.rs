@@ -34,6 +34,7 @@ pub mod pagination;
 pub mod query;
 mod render;
 mod request;
+mod respond;
 pub mod routes;
 pub mod store;
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequestParts, OriginalUri, Path};
+use axum::http::header::HOST;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use crate::App;
 use crate::auth::{Caller, JobTokens, caller};
 use crate::errors::Failure;
+use crate::pagination::Location;
 use crate::query::{Query, parse_int};
 use crate::store::{self, Store};
 
@@ -125,6 +127,19 @@ impl Incoming {
             return Err(Failure::forbidden(None));
         }
         Ok(job)
+    }
+
+    /// Where the request went, as GitLab's links name it: the pages' `Link` and the like.
+    pub fn location(&self) -> Location {
+        let host = self
+            .headers
+            .get(HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        Location {
+            url: format!("http://{host}{}", self.uri.path()),
+            query: self.query.clone(),
+        }
     }
 
     /// The job that owns the job token the request carries: GitLab answers 404 to any other

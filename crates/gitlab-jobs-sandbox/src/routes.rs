@@ -1,9 +1,8 @@
 //! The operations of the Jobs API and of the Job Artifacts API, under `/api/v4`.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, head, post};
@@ -15,10 +14,11 @@ use crate::artifact_routes;
 use crate::auth::{Caller, JobTokens};
 use crate::config::Feature;
 use crate::errors::Failure;
-use crate::pagination::{Location, Paging, keyset_page, offset_page, wants_keyset};
+use crate::pagination::{Paging, keyset_page, offset_page, wants_keyset};
 use crate::query::parse_bool;
 use crate::render;
 use crate::request::Incoming;
+use crate::respond::{json, json_page};
 use crate::store::{self, Kind, Refusal, Role, Store};
 
 type Answer = Result<Response, Failure>;
@@ -137,48 +137,6 @@ pub fn mount_path(path: &str) -> String {
     path.replace("{artifact_path}", "{*artifact_path}")
 }
 
-pub(crate) fn location(request: &Incoming) -> Location {
-    let host = request
-        .headers
-        .get(HOST)
-        .and_then(|host| host.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    Location {
-        url: format!("http://{host}{}", request.uri.path()),
-        query: request.query.clone(),
-    }
-}
-
-pub(crate) fn json<T: serde::Serialize>(
-    status: StatusCode,
-    body: &T,
-    headers: HeaderMap,
-) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    response.headers_mut().extend(headers);
-    response
-}
-
-/// A page of models as JSON, written after the store is unlocked into a buffer sized for
-/// it (a job renders to about 2.7 KiB), so that it grows at most once.
-pub(crate) fn json_page<T: serde::Serialize>(items: &[T], headers: HeaderMap) -> Response {
-    let mut buffer = Vec::with_capacity(items.len() * 3 * 1024 + 2);
-    match serde_json::to_writer(&mut buffer, items) {
-        Ok(()) => {
-            let mut response = (
-                StatusCode::OK,
-                [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-                buffer,
-            )
-                .into_response();
-            response.headers_mut().extend(headers);
-            response
-        }
-        // Not for models, whose every value serializes; but never a panic.
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
 /// `GET /projects/:id/jobs`: builds only, retried ones included, newest first.
 async fn list_project_jobs(State(app): State<App>, request: Incoming) -> Answer {
     let store = app.store();
@@ -216,7 +174,7 @@ async fn list_project_jobs(State(app): State<App>, request: Incoming) -> Answer 
                     .is_none_or(|scope| scope.contains(&job.status))
                 && r#ref.is_none_or(|r#ref| store.pipelines[&job.pipeline_id].r#ref == r#ref)
         });
-    let location = location(&request);
+    let location = request.location();
     let (ids, headers) = if keyset {
         keyset_page(ids, &location, paging)?
     } else {
@@ -259,7 +217,7 @@ async fn list_pipeline_jobs(State(app): State<App>, request: Incoming) -> Answer
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&request), paging, true)?;
+    let (ids, headers) = offset_page(ids, &request.location(), paging, true)?;
     let now = store::now();
     let jobs: Vec<models::Job> = ids
         .iter()
@@ -307,7 +265,7 @@ async fn list_pipeline_trigger_jobs(State(app): State<App>, request: Incoming) -
                     .as_ref()
                     .is_none_or(|scope| scope.contains(&job.status))
         });
-    let (ids, headers) = offset_page(ids, &location(&request), paging, true)?;
+    let (ids, headers) = offset_page(ids, &request.location(), paging, true)?;
     let now = store::now();
     let bridges: Vec<models::Bridge> = ids
         .iter()

@@ -265,9 +265,14 @@ pub struct ArtifactsJob {
 /// Which jobs `list` prints.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only the jobs of this pipeline
+    /// Only the jobs of this pipeline, its trigger jobs among them as GitLab's pipeline page
+    /// shows them
     #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
     pub pipeline: Option<i64>,
+    /// With --pipeline: leave the trigger jobs out (GitLab does not give them to a CI job
+    /// token, which leaves them out anyway)
+    #[arg(long, requires = "pipeline")]
+    pub no_trigger_jobs: bool,
     /// Only jobs with this status (repeatable)
     #[arg(long, value_name = "STATUS", value_parser = scopes())]
     pub scope: Vec<String>,

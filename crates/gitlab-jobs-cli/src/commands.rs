@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{
-    CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus, JobVariableAttributes,
-    MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId, RetryJobRequest,
+    Bridge, CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus,
+    JobVariableAttributes, MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId, RetryJobRequest,
 };
 use gitlab_jobs_client::{Call, CallError, CallErrorKind, Client};
 use tokio::io::AsyncWriteExt;
@@ -155,6 +155,24 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
         (Some(limit), None) => (limit as u64).clamp(1, MAX_PER_PAGE),
         _ => MAX_PER_PAGE,
     };
+    // A pipeline's trigger jobs are few: they are read first, then placed among its jobs by
+    // ID, newest first, as GitLab's pipeline page shows them.
+    let mut bridges: std::collections::VecDeque<Bridge> = match args.pipeline {
+        Some(pipeline) if !args.no_trigger_jobs && !context.job_token => context
+            .client
+            .pipeline_bridges(context.project.clone(), pipeline)
+            .scope(scopes.clone())
+            .stream()
+            .try_collect()
+            .await
+            .map_err(|err| {
+                Failure::call(
+                    &format!("listing the trigger jobs of pipeline {pipeline}"),
+                    err,
+                )
+            })?,
+        _ => Default::default(),
+    };
     let (mut jobs, what) = match args.pipeline {
         Some(pipeline) => (
             context
@@ -183,22 +201,41 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
     let mut printer = context.printer();
     let mut progress = Progress::new();
     let (mut listed, mut printed) = (0, 0);
-    while printed < args.limit.unwrap_or(usize::MAX) {
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let wanted = |name: &str| {
+        args.name
+            .as_ref()
+            .is_none_or(|pattern| pattern.matches(name))
+    };
+    while printed < limit {
         let next = jobs.try_next().await;
-        let Some(job) = next.map_err(|err| {
+        let job = next.map_err(|err| {
             progress.clear();
             Failure::call(&what, err)
-        })?
-        else {
+        })?;
+        // The trigger jobs newer than this job (all that are left, after the last job).
+        let newer = |bridge: &Bridge| job.as_ref().is_none_or(|job| bridge.id > job.id);
+        while printed < limit
+            && let Some(bridge) = bridges
+                .front()
+                .is_some_and(newer)
+                .then(|| bridges.pop_front())
+                .flatten()
+        {
+            if wanted(&bridge.name) {
+                if let Stdout::Closed = written(printer.bridge(&bridge))? {
+                    progress.clear();
+                    return Ok(exit::SUCCESS);
+                }
+                printed += 1;
+            }
+        }
+        let Some(job) = job else {
             break;
         };
         listed += 1;
         progress.update(listed);
-        if args
-            .name
-            .as_ref()
-            .is_none_or(|name| name.matches(&job.name))
-        {
+        if printed < limit && wanted(&job.name) {
             if let Stdout::Closed = written(printer.job(&job))? {
                 progress.clear();
                 return Ok(exit::SUCCESS);

@@ -43,10 +43,19 @@ impl<W: Write> Printer<W> {
 
     /// Adds a job to a list.
     pub fn job(&mut self, job: &Job) -> io::Result<()> {
+        self.item(job, Facts::of_job(job))
+    }
+
+    /// Adds a trigger job to a list: a row like a job's, or the API's JSON of a bridge.
+    pub fn bridge(&mut self, bridge: &Bridge) -> io::Result<()> {
+        self.item(bridge, Facts::of_bridge(bridge))
+    }
+
+    fn item<T: Serialize>(&mut self, job: &T, facts: Facts) -> io::Result<()> {
         match self.form {
             Output::Table => {
-                self.rows
-                    .push((row(&Facts::of_job(job)), job.status.clone()));
+                let status = facts.basic.status.clone();
+                self.rows.push((row(&facts), status));
             }
             Output::Json => {
                 self.out

@@ -83,3 +83,60 @@ async fn inside_a_clone_the_remote_names_gitlab_and_the_project() {
     assert!(String::from_utf8_lossy(&other.stderr).contains("--project"));
     std::fs::remove_dir_all(&clone).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pipelines_list_shows_its_trigger_jobs_among_its_jobs() {
+    let sandbox = start(Config::default()).await;
+    let (pipeline, bridges) = sandbox.with_store(|store| {
+        let bridge = store
+            .jobs
+            .values()
+            .rev()
+            .find(|job| job.project_id == 1 && !job.is_build() && !job.retried)
+            .expect("a trigger job");
+        let pipeline = bridge.pipeline_id;
+        let count = store
+            .jobs
+            .values()
+            .filter(|job| job.pipeline_id == pipeline && !job.is_build() && !job.retried)
+            .count();
+        (pipeline.to_string(), count)
+    });
+    let listed = run(&sandbox, &["list", "--pipeline", &pipeline, "-o", "ndjson"]).await;
+    assert_eq!(listed.code, 0, "{listed:?}");
+    let rows: Vec<serde_json::Value> = listed
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row["id"].as_i64().unwrap()).collect();
+    let mut newest_first = ids.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(ids, newest_first, "one list, newest first");
+    let triggers = rows
+        .iter()
+        .filter(|row| row.get("downstream_pipeline").is_some())
+        .count();
+    assert_eq!(triggers, bridges, "every trigger job of the pipeline");
+    assert!(rows.len() > bridges, "and its jobs");
+
+    let without = run(
+        &sandbox,
+        &[
+            "list",
+            "--pipeline",
+            &pipeline,
+            "--no-trigger-jobs",
+            "-o",
+            "ndjson",
+        ],
+    )
+    .await;
+    assert_eq!(without.stdout.lines().count(), rows.len() - bridges);
+    let table = run(&sandbox, &["list", "--pipeline", &pipeline]).await;
+    assert_eq!(
+        table.stdout.lines().count(),
+        rows.len() + 1,
+        "a row each, and the header"
+    );
+}

@@ -28,9 +28,14 @@ pub struct Cli {
 
 const CONFIGURATION: &str = "\
 Configuration, first found wins:
-  GitLab   --url, GITLAB_URL, CI_API_V4_URL, CI_SERVER_URL (+ /api/v4), the git remote
-  token    --token, GITLAB_TOKEN (a personal, project or group access token), CI_JOB_TOKEN
+  GitLab   --url, GITLAB_URL, CI_API_V4_URL, CI_SERVER_URL (+ /api/v4), the git remote,
+           the hosts file's default_host
+  token    --token, GITLAB_TOKEN (a personal, project or group access token), CI_JOB_TOKEN,
+           the hosts file's token or token_command for that GitLab
   project  --project, CI_PROJECT_ID, the git remote (origin, or --remote NAME)
+The hosts file is GITLAB_JOBS_CONFIG, else ~/.config/gitlab-jobs/config.toml (TOML:
+[hosts.\"gitlab.example.com\"] with token or token_command, and url); one that holds a token
+must be readable by its owner only.
 Inside a CI job, GitLab sets CI_API_V4_URL, CI_JOB_TOKEN and CI_PROJECT_ID: no option is needed.
 Prefer GITLAB_TOKEN to --token: other users of the machine can read a command's arguments.";
 

@@ -7,6 +7,7 @@ use gitlab_jobs_client::{Auth, Client, Timeouts};
 
 use crate::args::Global;
 use crate::checkout;
+use crate::hosts::Hosts;
 
 /// The settings a command runs with, and where each came from (for `--verbose`).
 #[derive(Debug)]
@@ -23,6 +24,9 @@ pub struct Config {
 /// The variable GitLab puts a CI job's token in.
 const JOB_TOKEN: &str = "CI_JOB_TOKEN";
 
+/// Where a token kept in the hosts file comes from, for `--verbose`.
+const HOSTS_FILE: &str = "the hosts file (GITLAB_JOBS_CONFIG or ~/.config/gitlab-jobs/config.toml)";
+
 /// What is missing or wrong in the configuration: a usage error.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Missing(pub String);
@@ -35,6 +39,7 @@ impl Config {
         global: &Global,
         env: impl Fn(&str) -> Option<String>,
         remotes: &[checkout::Remote],
+        hosts: Option<&Hosts>,
     ) -> Result<Self, Missing> {
         let env = |name: &str| env(name).filter(|value| !value.is_empty());
         // The checkout's remote, read only where the options and the environment say nothing.
@@ -47,10 +52,12 @@ impl Config {
             (url, "CI_SERVER_URL".to_owned())
         } else if let Some((remote, named)) = checkout()? {
             (named.web_url, format!("the git remote {}", remote.name))
+        } else if let Some((url, from)) = hosts.and_then(Hosts::default_url) {
+            (url, from)
         } else {
             return Err(Missing(
-                "no GitLab to talk to: pass --url https://gitlab.example.com, set GITLAB_URL, or \
-                 run inside a clone of a GitLab project"
+                "no GitLab to talk to: pass --url https://gitlab.example.com, set GITLAB_URL, run \
+                 inside a clone of a GitLab project, or name a default_host in the hosts file"
                     .into(),
             ));
         };
@@ -64,7 +71,18 @@ impl Config {
                 Auth::job_token(&token).map_err(|err| Missing(format!("{JOB_TOKEN}: {err}")))?,
                 Some(JOB_TOKEN),
             ),
-            (None, None) => (Auth::anonymous(), None),
+            (None, None) => match hosts
+                .map(|hosts| hosts.token_for(&url))
+                .transpose()
+                .map_err(Missing)?
+                .flatten()
+            {
+                Some((token, from)) => (
+                    Auth::private_token(&token).map_err(|err| Missing(format!("{from}: {err}")))?,
+                    Some(HOSTS_FILE),
+                ),
+                None => (Auth::anonymous(), None),
+            },
         };
         let (project, project_from) = match global
             .project
@@ -180,7 +198,7 @@ mod tests {
             .iter()
             .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect();
-        Config::resolve(global, |name| env.get(name).cloned(), &[])
+        Config::resolve(global, |name| env.get(name).cloned(), &[], None)
     }
 
     #[test]
@@ -247,7 +265,7 @@ mod tests {
             name: "origin".into(),
             url: "git@gitlab.example.com:group/sub/project.git".into(),
         }];
-        let resolve = |global: &Global| Config::resolve(global, |_| None, &remotes);
+        let resolve = |global: &Global| Config::resolve(global, |_| None, &remotes, None);
         let config = resolve(&global(None, None, None)).unwrap();
         assert_eq!(config.api_url, "https://gitlab.example.com/api/v4");
         assert_eq!(config.project, ProjectId::Path("group/sub/project".into()));

@@ -9,6 +9,7 @@ mod completions;
 mod config;
 mod exit;
 mod fail;
+mod hosts;
 mod lookup;
 mod output;
 
@@ -37,7 +38,12 @@ fn main() -> ExitCode {
     let remotes = std::env::current_dir()
         .map(|dir| checkout::remotes(&dir))
         .unwrap_or_default();
-    let config = match Config::resolve(&cli.global, |name| std::env::var(name).ok(), &remotes) {
+    let env = |name: &str| std::env::var(name).ok();
+    let hosts = match hosts::Hosts::load(env) {
+        Ok(hosts) => hosts,
+        Err(message) => usage_error(ErrorKind::ValueValidation, &message),
+    };
+    let config = match Config::resolve(&cli.global, env, &remotes, hosts.as_ref()) {
         Ok(config) => config,
         Err(Missing(message)) => usage_error(ErrorKind::MissingRequiredArgument, &message),
     };

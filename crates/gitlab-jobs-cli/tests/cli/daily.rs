@@ -140,3 +140,46 @@ async fn a_pipelines_list_shows_its_trigger_jobs_among_its_jobs() {
         "a row each, and the header"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hosts_file_keeps_gitlab_and_its_token_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = start(Config::default()).await;
+    let web = sandbox.url().trim_end_matches("/api/v4").to_owned();
+    let host = "sandbox";
+    let path = std::env::temp_dir().join(format!("gitlab-jobs-hosts-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        format!(
+            "default_host = \"{host}\"\n\n[hosts.{host}]\nurl = \"{web}\"\ntoken = \"{}\"\n",
+            sandbox.config().tokens.root
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = path.to_str().unwrap();
+    let env = [
+        ("GITLAB_JOBS_CONFIG", config),
+        ("HIDDEN_TOKEN", sandbox.config().tokens.root.as_str()),
+    ];
+    let listed = run_with(
+        &env,
+        &["-v", "-p", "1", "list", "--limit", "1", "-o", "ndjson"],
+    )
+    .await;
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert_eq!(listed.stdout.lines().count(), 1);
+    assert!(
+        listed.stderr.contains("the hosts file"),
+        "{}",
+        listed.stderr
+    );
+    assert!(listed.stderr.contains("default_host"), "{}", listed.stderr);
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = run_with(&env, &["-p", "1", "list"]).await;
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("chmod 600"), "{}", refused.stderr);
+    std::fs::remove_file(&path).unwrap();
+}

@@ -1,8 +1,8 @@
 //! `gitlab-jobs artifacts`: download a job's archive or one file of it, list, keep and delete.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{ArtifactEntry, ArtifactEntryType};
@@ -13,7 +13,7 @@ use crate::args::{ArtifactsCommand, ArtifactsJob, JobArgs, Output};
 use crate::commands::{Context, print, written};
 use crate::exit;
 use crate::fail::Failure;
-use crate::output::clean;
+use crate::output::{Progress, clean};
 
 /// Runs an `artifacts` command.
 pub async fn run(context: &Context, command: ArtifactsCommand) -> Result<u8, Failure> {
@@ -107,10 +107,12 @@ async fn save(
     let client = crate::commands::without_call_limit(&context.client);
     let to_stdout = out.as_os_str() == "-";
     // On stdout, the bytes are the output: no progress line on the terminal beside them.
-    let mut progress = DownloadProgress::new(!to_stdout);
+    let mut progress = Progress::of_download(!to_stdout);
     let mut download = client
         .artifacts(context.project.clone(), of.clone())
-        .on_progress(|written, length| progress.update(written, length));
+        .on_progress(|written, length| {
+            progress.draw(|elapsed| progress_line(written, length, elapsed));
+        });
     if let Some(path) = path {
         download = download.file(path);
     }
@@ -155,10 +157,12 @@ async fn download_and_extract(
     })?;
     let archive = folder.join(format!(".artifacts.{}.zip", std::process::id()));
     let client = crate::commands::without_call_limit(&context.client);
-    let mut progress = DownloadProgress::new(true);
+    let mut progress = Progress::of_download(true);
     let saved = client
         .artifacts(context.project.clone(), of.clone())
-        .on_progress(|written, length| progress.update(written, length))
+        .on_progress(|written, length| {
+            progress.draw(|elapsed| progress_line(written, length, elapsed));
+        })
         .save(&archive)
         .await
         .map_err(|err| Failure::call(&what, err));
@@ -346,53 +350,8 @@ pub fn bytes(count: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The bytes of a download so far, their rate, and the time left when the size is known,
-/// redrawn in place on stderr when it is a terminal; nothing on a pipe.
-pub struct DownloadProgress {
-    enabled: bool,
-    shown: bool,
-    started: Instant,
-    drawn: Instant,
-    written: u64,
-    length: Option<u64>,
-}
-
-impl DownloadProgress {
-    const EVERY: Duration = Duration::from_millis(200);
-
-    pub fn new(enabled: bool) -> Self {
-        let now = Instant::now();
-        DownloadProgress {
-            enabled: enabled && io::stderr().is_terminal(),
-            shown: false,
-            started: now,
-            drawn: now,
-            written: 0,
-            length: None,
-        }
-    }
-
-    fn update(&mut self, written: u64, length: Option<u64>) {
-        self.written = written;
-        self.length = length;
-        if !self.enabled || (self.shown && self.drawn.elapsed() < Self::EVERY) {
-            return;
-        }
-        let line = progress_line(self.written, self.length, self.started.elapsed());
-        let _ = write!(io::stderr(), "\r\x1b[2K{line}");
-        self.shown = true;
-        self.drawn = Instant::now();
-    }
-
-    pub fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(io::stderr(), "\r\x1b[2K");
-            self.shown = false;
-        }
-    }
-}
-
-/// What the progress line says after `written` bytes of `length` in `elapsed`.
+/// What a download's progress line says after `written` bytes of `length` in `elapsed`: the
+/// bytes, their rate, and the time left when the size is known.
 pub fn progress_line(written: u64, length: Option<u64>, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = (seconds > 0.0).then(|| written as f64 / seconds);

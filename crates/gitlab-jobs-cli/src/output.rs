@@ -333,39 +333,58 @@ fn rounded(wait: Duration) -> String {
     }
 }
 
-/// A count of jobs listed so far, redrawn in place on stderr, for listings long enough to
-/// wonder about, and only when stderr is a terminal.
+/// A progress line, redrawn in place on stderr, only when stderr is a terminal: the count of a
+/// listing long enough to wonder about, or a download's bytes.
 pub struct Progress {
     shown: bool,
     enabled: bool,
     started: Instant,
     drawn: Instant,
+    /// How long before the line first shows.
+    after: Duration,
+    /// How long at least between two drawings.
+    every: Duration,
 }
 
 impl Progress {
-    /// After this long, a listing shows its progress.
-    const AFTER: Duration = Duration::from_millis(250);
-    const EVERY: Duration = Duration::from_millis(100);
-
+    /// A listing's: after 250 ms, redrawn every 100 ms.
     pub fn new() -> Self {
+        Self::drawn(true, Duration::from_millis(250), Duration::from_millis(100))
+    }
+
+    /// A download's: at once, redrawn every 200 ms; none when `enabled` is false (the bytes
+    /// go to the terminal themselves).
+    pub fn of_download(enabled: bool) -> Self {
+        Self::drawn(enabled, Duration::ZERO, Duration::from_millis(200))
+    }
+
+    fn drawn(enabled: bool, after: Duration, every: Duration) -> Self {
         let now = Instant::now();
         Progress {
             shown: false,
-            enabled: io::stderr().is_terminal(),
+            enabled: enabled && io::stderr().is_terminal(),
             started: now,
             drawn: now,
+            after,
+            every,
         }
     }
 
+    /// Shows the count of jobs listed so far.
     pub fn update(&mut self, listed: usize) {
-        if !self.enabled || self.started.elapsed() < Self::AFTER {
+        self.draw(|_| format!("listing jobs: {listed}"));
+    }
+
+    /// Draws the line `line` makes of the time since the start, when it is due.
+    pub fn draw(&mut self, line: impl FnOnce(Duration) -> String) {
+        if !self.enabled || self.started.elapsed() < self.after {
             return;
         }
-        if self.shown && self.drawn.elapsed() < Self::EVERY {
+        if self.shown && self.drawn.elapsed() < self.every {
             return;
         }
-        // A progress line that cannot be drawn is no reason to stop the listing.
-        let _ = write!(io::stderr(), "\r\x1b[2Klisting jobs: {listed}");
+        // A progress line that cannot be drawn is no reason to stop the work.
+        let _ = write!(io::stderr(), "\r\x1b[2K{}", line(self.started.elapsed()));
         self.shown = true;
         self.drawn = Instant::now();
     }

@@ -81,8 +81,8 @@ impl Hosts {
         else {
             return Ok(None);
         };
-        let Some((name, host)) = self.file.hosts.iter().find(|(name, host)| {
-            **name == host_name || self.url_host(name, host) == Some(host_name.clone())
+        let Some((name, host)) = self.file.hosts.iter().find(|(name, _)| {
+            **name == host_name || self.url_host(name).as_deref() == Some(host_name.as_str())
         }) else {
             return Ok(None);
         };
@@ -102,12 +102,12 @@ impl Hosts {
             .unwrap_or_else(|| format!("https://{name}"))
     }
 
-    fn url_host(&self, name: &str, host: &Host) -> Option<String> {
-        let url = host
-            .url
-            .clone()
-            .unwrap_or_else(|| format!("https://{name}"));
-        url::Url::parse(&url).ok()?.host_str().map(str::to_owned)
+    /// The host of the URL the file gives `name`.
+    fn url_host(&self, name: &str) -> Option<String> {
+        url::Url::parse(&self.url_of(name))
+            .ok()?
+            .host_str()
+            .map(str::to_owned)
     }
 }
 

@@ -287,9 +287,13 @@ pub struct ListArgs {
     /// Only jobs whose name matches this pattern (* ? [...]), such as 'rspec*'
     #[arg(long, value_name = "PATTERN", value_parser = pattern)]
     pub name: Option<glob::Pattern>,
-    /// Print at most this many jobs
+    /// Print at most this many jobs. On a terminal, list prints the newest 30 unless given
+    /// --limit or --all; into a pipe or a file, every one
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Print every job, on a terminal too
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
 }
 
 /// How a command names its job.

@@ -73,12 +73,19 @@ async fn a_terminal_gets_colors_and_progress_and_a_pipe_gets_neither() {
         ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
         ("TERM", "xterm-256color"),
     ];
-    let args = ["-p", "1", "list", "--scope", "success", "--scope", "failed"];
+    let args = [
+        "-p", "1", "list", "--all", "--scope", "success", "--scope", "failed",
+    ];
     let (screen, code) = on_a_terminal(&env, &args).await;
     assert_eq!(code, 0, "{screen}");
+    let progress = screen.find("listing jobs: ");
+    let progress = progress.unwrap_or_else(|| panic!("a progress line:\n{screen:?}"));
+    // The first page's rows are on the screen while the rest is being listed.
+    let first_row = screen.find("success").expect("a row");
+    assert!(first_row < progress, "rows as they come:\n{screen:?}");
     assert!(
-        screen.contains("listing jobs: "),
-        "a progress line:\n{screen:?}"
+        !screen.contains("--all lists every one"),
+        "--all is not told to use --all"
     );
     assert!(screen.contains("\x1b[2K"), "the progress line is erased");
     assert!(screen.contains("\x1b[32msuccess\x1b[0m"), "a green success");
@@ -99,6 +106,42 @@ async fn a_terminal_gets_colors_and_progress_and_a_pipe_gets_neither() {
     );
 }
 
+/// On a terminal, `list` prints the newest screenful and says how to see more; a pipe gets
+/// every job, and a list that ends within the screenful says nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_gets_a_screenful_and_a_pipe_gets_all() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let env = [
+        ("GITLAB_URL", sandbox.url()),
+        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
+        ("TERM", "dumb"),
+    ];
+    let (screen, code) = on_a_terminal(&env, &["-p", "1", "list"]).await;
+    assert_eq!(code, 0, "{screen}");
+    let rows = screen
+        .lines()
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()));
+    assert_eq!(rows.count(), 30, "{screen}");
+    assert!(
+        screen.contains("the newest 30; --all lists every one, --limit N as many as N"),
+        "{screen}"
+    );
+    let piped = super::run_with(&env, &["-p", "1", "list"]).await;
+    assert_eq!(piped.code, 0, "{piped:?}");
+    assert!(piped.stdout.lines().count() > 200, "{}", piped.stdout);
+    assert!(piped.stderr.is_empty(), "{}", piped.stderr);
+
+    // Pipeline 1's few jobs fit: nothing more to say.
+    let (screen, code) = on_a_terminal(&env, &["-p", "1", "list", "--pipeline", "1"]).await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("--all"), "{screen}");
+    let (screen, _) = on_a_terminal(&env, &["-p", "1", "list", "--limit", "5"]).await;
+    assert!(
+        !screen.contains("--all"),
+        "a limit asked for is not remarked on: {screen}"
+    );
+}
+
 /// A person at a terminal is told when a listing waits for GitLab's rate limit, which would
 /// otherwise look like a hang; a pipe without `--verbose` is not.
 #[tokio::test(flavor = "multi_thread")]
@@ -116,7 +159,7 @@ async fn a_terminal_is_told_of_a_rate_limit_wait() {
         ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
         ("TERM", "xterm-256color"),
     ];
-    let args = ["-p", "1", "list", "-o", "ndjson"];
+    let args = ["-p", "1", "list", "--all", "-o", "ndjson"];
     let (screen, code) = on_a_terminal(&env, &args).await;
     assert_eq!(code, 0, "{screen}");
     assert!(

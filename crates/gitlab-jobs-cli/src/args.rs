@@ -177,6 +177,9 @@ pub enum Command {
         #[arg(long = "input", value_name = "KEY=VALUE", value_parser = key_value)]
         inputs: Vec<(String, String)>,
     },
+    /// Show a pipeline's jobs live until it stops; the exit code says how it ended
+    #[command(long_about = WATCH_ABOUT, after_help = exit::WATCH_CODES)]
+    Watch(WatchArgs),
     /// Wait until a job stops; the exit code says how it ended
     #[command(after_help = exit::WAIT_CODES)]
     Wait {
@@ -265,6 +268,36 @@ pub struct ArtifactsJob {
     /// for the newest job of that name with artifacts (GitLab 18.10 and later)
     #[arg(long, requires = "ref")]
     pub search_recent: bool,
+}
+
+/// What `watch --help` says before its options.
+const WATCH_ABOUT: &str = "\
+Show a pipeline's jobs live until it stops; the exit code says how it ended.
+
+On a terminal the jobs are redrawn in place, stage by stage. Into a pipe or a file, a line is
+written for the pipeline and for each job when it first shows and whenever its status changes;
+with -o json or -o ndjson that line is the job as GitLab sends it.
+
+Without --pipeline, the pipeline is the newest of --ref, or of the branch checked out where the
+command runs.";
+
+/// Which pipeline `watch` shows.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The pipeline to watch
+    #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
+    pub pipeline: Option<i64>,
+    /// Watch the newest pipeline of this branch or tag
+    #[arg(long = "ref", value_name = "REF")]
+    pub r#ref: Option<String>,
+    /// Leave the trigger jobs out
+    #[arg(long)]
+    pub no_trigger_jobs: bool,
+    /// Give up after this long, such as 90s, 10m or 1h 30m (exit code 7)
+    #[arg(long, value_parser = duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub polling: Polling,
 }
 
 /// Which jobs `list` prints.
@@ -362,6 +395,10 @@ mod tests {
         insta::assert_snapshot!("help", command.render_long_help().to_string());
         let wait = command.find_subcommand_mut("wait").expect("a wait command");
         insta::assert_snapshot!("wait_help", wait.render_long_help().to_string());
+        let watch = command
+            .find_subcommand_mut("watch")
+            .expect("a watch command");
+        insta::assert_snapshot!("watch_help", watch.render_long_help().to_string());
         let download = command
             .find_subcommand_mut("artifacts")
             .and_then(|artifacts| artifacts.find_subcommand_mut("download"))

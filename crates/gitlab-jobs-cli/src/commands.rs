@@ -140,6 +140,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             polling,
         } => wait(context, &job, follow, timeout, polling).await,
         Command::Artifacts { .. } => unreachable!("main runs artifacts::run"),
+        Command::Watch(_) => unreachable!("main runs watch::run"),
         Command::Completions { .. } => unreachable!("answered before any configuration"),
     }
 }

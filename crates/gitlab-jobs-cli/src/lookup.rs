@@ -108,6 +108,42 @@ async fn newest_pipeline_with(
     )))
 }
 
+/// The newest pipeline on `ref` that has jobs: the highest pipeline ID among the newest
+/// hundred jobs of the ref. A job retried later in an older pipeline does not hide a newer
+/// pipeline, whose jobs are among those hundred too.
+pub async fn newest_pipeline(
+    client: &Client,
+    project: &ProjectId,
+    r#ref: &str,
+) -> Result<i64, Failure> {
+    const LOOK_AT: usize = 100;
+    let mut jobs = client
+        .project_jobs(project.clone())
+        .ref_(r#ref)
+        .per_page(LOOK_AT as u64)
+        .stream();
+    let (mut newest, mut seen) = (None, 0);
+    while seen < LOOK_AT
+        && let Some(job) = jobs
+            .try_next()
+            .await
+            .map_err(|err| Failure::call(&format!("listing the jobs of {ref}"), err))?
+    {
+        // A job whose ref differs is skipped, in case a server ignores the filter.
+        if job.r#ref == r#ref
+            && let Some(pipeline) = job.pipeline.as_ref()
+        {
+            newest = newest.max(Some(pipeline.id));
+            seen += 1;
+        }
+    }
+    newest.ok_or_else(|| {
+        Failure::error(format!(
+            "no pipeline with jobs on {ref:?} in project {project}"
+        ))
+    })
+}
+
 /// A job's name as given: the exact name, or else a pattern (`rspec*`). Names such as
 /// `rspec: [3.2, pg]` hold pattern characters, so an exact match is tried first.
 struct Name {

@@ -188,8 +188,9 @@ impl Facts {
     }
 }
 
-/// One table line; the last column is not padded. Only the status cell is colored.
-fn line(cells: &[String; 7], widths: &[usize; 7], status: Option<&str>, bold: bool) -> String {
+/// One table line, its status in the second column; the last column is not padded. Only the
+/// status cell is colored.
+pub fn line(cells: &[String], widths: &[usize], status: Option<&str>, bold: bool) -> String {
     let mut text = String::new();
     for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
         if index > 0 {
@@ -214,7 +215,7 @@ fn line(cells: &[String; 7], widths: &[usize; 7], status: Option<&str>, bold: bo
 }
 
 /// The SGR color of a status, as GitLab's UI colors it.
-fn status_color(status: &JobStatus) -> &'static str {
+pub fn status_color(status: &JobStatus) -> &'static str {
     match status {
         JobStatus::Success => "32",
         JobStatus::Failed => "31",
@@ -306,7 +307,7 @@ pub fn clean(text: &str) -> String {
 
 /// Columns a cell takes; every character counts as one, which holds for the names and refs
 /// GitLab allows in all but East Asian wide scripts.
-fn width(text: &str) -> usize {
+pub fn width(text: &str) -> usize {
     text.chars().count()
 }
 

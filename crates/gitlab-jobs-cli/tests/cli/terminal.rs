@@ -12,10 +12,29 @@ use super::command;
 /// Runs the binary with its stdout and stderr on a new pseudo-terminal, and returns what the
 /// terminal received and the exit code.
 async fn on_a_terminal(env: &[(&str, &str)], args: &[&str]) -> (String, i32) {
+    on_a_terminal_of(None, env, args).await
+}
+
+/// [`on_a_terminal`] with a size in columns and lines; without one the terminal's size is
+/// unknown, as a new pseudo-terminal's is.
+async fn on_a_terminal_of(
+    size: Option<(u16, u16)>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (String, i32) {
     use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
     let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&controller).unwrap();
     unlockpt(&controller).unwrap();
+    if let Some((columns, lines)) = size {
+        let size = rustix::termios::Winsize {
+            ws_row: lines,
+            ws_col: columns,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        rustix::termios::tcsetwinsize(&controller, size).unwrap();
+    }
     let name = ptsname(&controller, Vec::new()).unwrap();
     let terminal = std::fs::OpenOptions::new()
         .read(true)
@@ -225,4 +244,49 @@ async fn a_download_shows_its_progress_on_a_terminal_only() {
         piped.stderr
     );
     std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// On a terminal, `watch` draws the pipeline's jobs and redraws them in place, each line within
+/// the terminal's width, until the pipeline stops; its exit code is the pipeline's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_watches_a_pipeline_redrawn_in_place() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let pipeline = super::watch::running_pipeline(&sandbox);
+    let env = [
+        ("GITLAB_URL", sandbox.url()),
+        ("GITLAB_TOKEN", sandbox.config().tokens.root.as_str()),
+        ("TERM", "xterm-256color"),
+    ];
+    let id = pipeline.to_string();
+    let args = ["-p", "1", "watch", "--pipeline", &id, "--interval", "40ms"];
+    let ((screen, code), ()) = tokio::join!(
+        on_a_terminal_of(Some((60, 40)), &env, &args),
+        super::watch::finish(&sandbox, pipeline, Duration::from_millis(120))
+    );
+    assert_eq!(code, 3, "the pipeline failed:\n{screen}");
+    // Each drawing after the first goes back up over the last one, here a headline, the
+    // table's header and nine jobs, and clears below.
+    assert!(screen.contains("\r\x1b[11A\x1b[J"), "{screen:?}");
+    let drawings = screen.matches("\x1b[11A").count();
+    assert!(drawings >= 3, "redrawn as the jobs change: {drawings}");
+    let last = screen.rsplit("\x1b[J").next().unwrap();
+    assert!(
+        last.contains(&format!(
+            "pipeline {pipeline} (main) \x1b[31mfailed\x1b[0m, 9 of 9"
+        )),
+        "{last:?}"
+    );
+    assert!(last.contains("\x1b[31mfailed\x1b[0m"), "{last:?}");
+    for line in last.lines() {
+        let visible = line.replace("\x1b[0m", "").replace("\x1b[1m", "");
+        let visible: String = visible
+            .split("\x1b[")
+            .enumerate()
+            .map(|(index, part)| match index {
+                0 => part,
+                _ => part.split_once('m').map_or(part, |(_, rest)| rest),
+            })
+            .collect();
+        assert!(visible.trim_end().chars().count() < 60, "{line:?}");
+    }
 }

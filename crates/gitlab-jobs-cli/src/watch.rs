@@ -139,8 +139,8 @@ struct Listed {
 }
 
 enum Sent {
-    Job(Job),
-    Bridge(Bridge),
+    Job(Box<Job>),
+    Bridge(Box<Bridge>),
 }
 
 /// A pipeline as one poll saw it.
@@ -223,11 +223,11 @@ async fn read(context: &Context, id: i64, bridges: bool) -> Result<Pipeline, Fai
         .into_iter()
         .map(|job| Listed {
             basic: job.basic(),
-            sent: Sent::Job(job),
+            sent: Sent::Job(Box::new(job)),
         })
         .chain(bridges.into_iter().map(|bridge| Listed {
             basic: bridge.basic(),
-            sent: Sent::Bridge(bridge),
+            sent: Sent::Bridge(Box::new(bridge)),
         }))
         .collect();
     // GitLab's job entity has no stage index; a pipeline creates its jobs stage by stage, so
@@ -482,7 +482,7 @@ mod tests {
                 }
                 Listed {
                     basic: job.basic(),
-                    sent: Sent::Job(job),
+                    sent: Sent::Job(Box::new(job)),
                 }
             })
             .collect();

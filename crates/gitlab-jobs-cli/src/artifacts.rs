@@ -179,8 +179,9 @@ async fn download_and_extract(
         Err(err) => return Err(Failure::error(format!("{what}: extracting: {err}"))),
     };
     if context.output == Output::Table {
+        let files = if count == 1 { "file" } else { "files" };
         eprintln!(
-            "{what}: {count} files extracted into {}",
+            "{what}: {count} {files} extracted into {}",
             clean(&folder.display().to_string())
         );
     }

@@ -180,6 +180,10 @@ pub enum Command {
     /// Show a pipeline's jobs live until it stops; the exit code says how it ended
     #[command(long_about = WATCH_ABOUT, after_help = exit::WATCH_CODES)]
     Watch(WatchArgs),
+    /// Hold this GitLab to the contract: read a sample of the project's jobs and report where
+    /// the answers part from it
+    #[command(long_about = VERIFY_ABOUT, after_help = exit::VERIFY_CODES)]
+    Verify(VerifyArgs),
     /// Wait until a job stops; the exit code says how it ended
     #[command(after_help = exit::WAIT_CODES)]
     Wait {
@@ -300,6 +304,39 @@ pub struct WatchArgs {
     pub polling: Polling,
 }
 
+/// What `verify --help` says before its options.
+const VERIFY_ABOUT: &str = "\
+Hold this GitLab to the contract built into gitlab-jobs; report where its answers part from it.
+
+It only reads: the project's jobs by offset and by keyset, a sample of them one by one (the first
+of each status and each failure reason), their pipelines' jobs and trigger jobs, a few logs whole
+and one by range, and, with a CI job token, the job-token routes. Every answer is checked against
+the contract: its status and media type, the headers the contract names, and its body against
+the JSON Schema (2020-12, as OpenAPI 3.1 reads it).
+
+The report lists deviations (what the contract forbids: a missing key, a null, a wrong type, an
+undocumented status), each with its operation, JSON pointer, the value's type, how many answers
+showed it and one example; and news (what the contract allows but does not know: a new value, a
+key, a header). Names, emails, URLs, refs and log text never appear unless --show-values; the
+token never does. Attach the report to an issue: a contract change follows from it.";
+
+/// What `verify` reads and reports.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Sample this pipeline's jobs instead of the project's newest
+    #[arg(long, value_name = "PIPELINE_ID")]
+    pub pipeline: Option<i64>,
+    /// List at most this many of the project's jobs to choose the sample from
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub max_jobs: usize,
+    /// Write the report to FILE (whole, or not at all) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Show names, refs, URLs and other text in the report's examples instead of [redacted]
+    #[arg(long)]
+    pub show_values: bool,
+}
+
 /// Which jobs `list` prints.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -395,6 +432,10 @@ mod tests {
         insta::assert_snapshot!("help", command.render_long_help().to_string());
         let wait = command.find_subcommand_mut("wait").expect("a wait command");
         insta::assert_snapshot!("wait_help", wait.render_long_help().to_string());
+        let verify = command
+            .find_subcommand_mut("verify")
+            .expect("a verify command");
+        insta::assert_snapshot!("verify_help", verify.render_long_help().to_string());
         let watch = command
             .find_subcommand_mut("watch")
             .expect("a watch command");

@@ -141,6 +141,7 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
         } => wait(context, &job, follow, timeout, polling).await,
         Command::Artifacts { .. } => unreachable!("main runs artifacts::run"),
         Command::Watch(_) => unreachable!("main runs watch::run"),
+        Command::Verify(_) => unreachable!("main runs verify::run"),
         Command::Completions { .. } => unreachable!("answered before any configuration"),
     }
 }

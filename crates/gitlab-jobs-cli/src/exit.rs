@@ -14,6 +14,16 @@ pub const SKIPPED: u8 = 5;
 pub const MANUAL: u8 = 6;
 pub const TIMED_OUT: u8 = 7;
 pub const UNKNOWN_STATUS: u8 = 8;
+/// `verify`: GitLab's answers part from the contract.
+pub const DEVIATIONS: u8 = 9;
+
+/// What `verify --help` shows.
+pub const VERIFY_CODES: &str = "\
+Exit codes:
+  0  no deviation: every answer is as the contract says (news may still be reported)
+  1  an error: GitLab refused the project's job list, or could not be reached
+  2  wrong usage
+  9  deviations: answers the contract forbids, listed in the report";
 
 /// What `wait --help` shows.
 pub const WAIT_CODES: &str = "\

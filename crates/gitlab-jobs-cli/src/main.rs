@@ -12,6 +12,7 @@ mod fail;
 mod hosts;
 mod lookup;
 mod output;
+mod verify;
 mod watch;
 
 use std::process::ExitCode;
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Artifacts { command } => artifacts::run(&context, command).await,
             Command::Watch(args) => watch::run(&context, args).await,
+            Command::Verify(args) => verify::run(&context, args).await,
             command => commands::run(&context, command).await,
         }
     });

@@ -19,6 +19,7 @@ mod hostile_logs;
 #[cfg(unix)]
 mod terminal;
 mod unreliable;
+mod verify;
 mod watch;
 
 /// What a run printed and how it ended.

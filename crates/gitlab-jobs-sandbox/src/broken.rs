@@ -1,6 +1,6 @@
 //! `--break-contract`: answers that part from the contract in each way a checker of it should
 //! report (`gitlab-jobs verify`): a key missing, a null, a wrong type, an undocumented status,
-//! a media type, a header's value; and, allowed but unknown, a key and a header.
+//! a media type, a header's value or its absence; and, allowed but unknown, a key and a header.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -33,6 +33,7 @@ pub async fn answer(request: Request, next: Next) -> Response {
             parts
                 .headers
                 .insert("content-type", HeaderValue::from_static("text/html"));
+            parts.headers.remove("content-range");
         }
         ["projects", _, "jobs"] => {
             parts

@@ -196,8 +196,8 @@ pub struct Faults {
     pub broken_downloads: f64,
     /// Answer against the contract, for trying a checker of it such as `gitlab-jobs verify`:
     /// a job without `stage`, with a null `name` and a text `allow_failure`; a trigger jobs
-    /// list answered 410; logs as text/html; a job list's `X-Per-Page` not a number; and a key
-    /// and a header no contract names.
+    /// list answered 410; logs as text/html, a part of one without `Content-Range`; a job
+    /// list's `X-Per-Page` not a number; and a key and a header no contract names.
     #[arg(long)]
     pub break_contract: bool,
 }

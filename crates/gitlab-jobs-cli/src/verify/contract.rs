@@ -178,7 +178,7 @@ impl Contract {
                 },
             }
         }
-        self.check_headers(&response, answer.headers, &mut checked);
+        self.check_headers(&response, answer, &mut checked);
         let Some((documented, body)) = schema_of else {
             return checked;
         };
@@ -219,25 +219,39 @@ impl Contract {
         checked
     }
 
-    /// The headers the contract names for `response`, and those it does not.
-    fn check_headers(&self, response: &Value, headers: &HeaderMap, checked: &mut Checked) {
+    /// The headers the contract names for `response`, and those it does not. Where it names
+    /// one that HTTP defines (`Content-Range`, `ETag`, `Link`), its value must be of HTTP's
+    /// form, and a 206 or 416 must have its `Content-Range`.
+    fn check_headers(&self, response: &Value, answer: &Answer<'_>, checked: &mut Checked) {
+        let headers = answer.headers;
         let named = response["headers"].as_object().cloned().unwrap_or_default();
         for (name, spec) in &named {
             let spec = self.resolve(spec).1;
             let value = headers.get(name.as_str());
             let at = format!("header {name}");
-            match value {
-                None if spec["required"] == true => checked.deviations.push(seen(&at, "missing")),
-                None => {}
-                Some(value) => {
-                    let integer = self.resolve(&spec["schema"]).1["type"] == "integer";
-                    let text = value.to_str().unwrap_or_default().trim();
-                    if integer && !text.is_empty() && text.parse::<i64>().is_err() {
-                        checked
-                            .deviations
-                            .push(seen(&at, "not an integer, where the contract says one"));
-                    }
+            let lower = name.to_ascii_lowercase();
+            let Some(value) = value else {
+                if spec["required"] == true {
+                    checked.deviations.push(seen(&at, "missing"));
+                } else if lower == "content-range" && matches!(answer.status, 206 | 416) {
+                    let what = format!("missing, which HTTP requires on a {}", answer.status);
+                    checked.deviations.push(seen(&at, &what));
                 }
+                continue;
+            };
+            let text = value.to_str().unwrap_or_default().trim();
+            let integer = self.resolve(&spec["schema"]).1["type"] == "integer";
+            let wrong = match lower.as_str() {
+                _ if integer => (!text.is_empty() && text.parse::<i64>().is_err())
+                    .then_some("not an integer, where the contract says one"),
+                "content-range" => (!content_range(text, answer.status))
+                    .then_some("not of HTTP's form, bytes <first>-<last>/<length>"),
+                "etag" => (!entity_tag(text)).then_some("not an entity tag, \"…\" or W/\"…\""),
+                "link" => (!links(text)).then_some("not RFC 8288 links, <URL>; rel=\"…\""),
+                _ => None,
+            };
+            if let Some(wrong) = wrong {
+                checked.deviations.push(seen(&at, wrong));
             }
         }
         for name in headers.keys() {
@@ -495,6 +509,46 @@ fn seen(at: &str, what: &str) -> Seen {
     }
 }
 
+/// Whether `text` is a `Content-Range` of a 206 (`bytes 0-99/1234`, the length maybe `*`) or
+/// of a 416 (`bytes */1234`).
+fn content_range(text: &str, status: u16) -> bool {
+    let Some((range, length)) = text
+        .strip_prefix("bytes ")
+        .and_then(|rest| rest.split_once('/'))
+    else {
+        return false;
+    };
+    let number = |text: &str| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
+    let length_ok = number(length) || (length == "*" && status != 416);
+    let range_ok = match range.split_once('-') {
+        Some((first, last)) if number(first) && number(last) => {
+            first.parse::<u64>().ok() <= last.parse::<u64>().ok()
+        }
+        _ => range == "*" && status == 416,
+    };
+    length_ok && range_ok
+}
+
+/// Whether `text` is an entity tag: `"…"` or `W/"…"`.
+fn entity_tag(text: &str) -> bool {
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    tag.len() >= 2
+        && tag.starts_with('"')
+        && tag.ends_with('"')
+        && !tag[1..tag.len() - 1].contains('"')
+}
+
+/// Whether `text` is a list of RFC 8288 links, each `<URL>` and its parameters.
+fn links(text: &str) -> bool {
+    text.split(',').all(|link| {
+        let link = link.trim();
+        link.starts_with('<')
+            && link.split_once('>').is_some_and(|(_, params)| {
+                params.split(';').skip(1).all(|param| param.contains('='))
+            })
+    })
+}
+
 /// A key as a JSON pointer's segment.
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -671,6 +725,23 @@ mod tests {
             !said.iter().any(|(at, _)| *at == "header date"),
             "{said:#?}"
         );
+    }
+
+    #[test]
+    fn http_headers_have_https_forms() {
+        assert!(content_range("bytes 0-99/1234", 206));
+        assert!(content_range("bytes 0-99/*", 206));
+        assert!(content_range("bytes */1234", 416));
+        assert!(!content_range("bytes */1234", 206));
+        assert!(!content_range("bytes 99-0/1234", 206));
+        assert!(!content_range("0-99/1234", 206));
+        assert!(!content_range("bytes 0-99", 206));
+        assert!(entity_tag("\"abc\"") && entity_tag("W/\"abc\""));
+        assert!(!entity_tag("abc") && !entity_tag("\"a\"b\""));
+        assert!(links(
+            "<https://g/api/v4/projects/1/jobs?page=2>; rel=\"next\", <https://g/x>; rel=\"first\""
+        ));
+        assert!(!links("https://g/x; rel=next"));
     }
 
     #[test]

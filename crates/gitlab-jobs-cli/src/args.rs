@@ -376,7 +376,8 @@ pub struct JobArgs {
     /// from its list
     #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
     pub pipeline: Option<i64>,
-    /// Look the job's name up in the newest pipeline of this branch or tag that has it
+    /// Look the job's name up in the newest pipeline of this branch or tag that has it; inside
+    /// a checkout, its branch unless --pipeline is given
     #[arg(long = "ref", value_name = "REF")]
     pub r#ref: Option<String>,
 }

@@ -49,7 +49,16 @@ impl Context {
     async fn job(&self, args: &JobArgs) -> Result<lookup::Found, Failure> {
         let found = lookup::job(&self.client, &self.project, args).await?;
         if self.verbose && found.id.to_string() != args.job {
-            eprintln!("gitlab-jobs: {:?} is job {}", args.job, found.id);
+            let on = match (&args.r#ref, args.pipeline, lookup::ref_of(args)) {
+                (None, None, Some(branch)) => {
+                    format!(
+                        " (on {:?}, the checkout's branch)",
+                        crate::output::clean(&branch)
+                    )
+                }
+                _ => String::new(),
+            };
+            eprintln!("gitlab-jobs: {:?} is job {}{on}", args.job, found.id);
         }
         Ok(found)
     }

@@ -30,13 +30,14 @@ pub async fn job(client: &Client, project: &ProjectId, args: &JobArgs) -> Result
         });
     }
     let name = Name::new(&args.job);
-    let pipeline = match (args.pipeline, &args.r#ref) {
+    let pipeline = match (args.pipeline, ref_of(args)) {
         (Some(pipeline), _) => pipeline,
-        (None, Some(r#ref)) => newest_pipeline_with(client, project, r#ref, &name).await?,
+        (None, Some(r#ref)) => newest_pipeline_with(client, project, &r#ref, &name).await?,
         (None, None) => {
             return Err(Failure::usage(format!(
                 "{:?} is not a job ID; to look a job up by name, name its pipeline \
-                 (--pipeline ID) or its branch or tag (--ref NAME)",
+                 (--pipeline ID) or its branch or tag (--ref NAME), or run inside a checkout \
+                 of a branch",
                 args.job
             )));
         }
@@ -79,6 +80,16 @@ pub async fn job(client: &Client, project: &ProjectId, args: &JobArgs) -> Result
                 .join(", ")
         ))),
     }
+}
+
+/// The branch or tag a job's name is looked up on: `--ref`, or without `--pipeline` the branch
+/// checked out where the command runs, as glab does.
+pub fn ref_of(args: &JobArgs) -> Option<String> {
+    if args.r#ref.is_some() || args.pipeline.is_some() {
+        return args.r#ref.clone();
+    }
+    let dir = std::env::current_dir().ok()?;
+    crate::checkout::branch(&dir)
 }
 
 /// The newest pipeline on `ref` with a job that `name` names.

@@ -218,10 +218,10 @@ async fn a_watch_gives_up_at_its_timeout() {
     assert!(missing.stderr.contains("404"), "{}", missing.stderr);
 }
 
-/// Inside a checkout, the pipeline is the newest of its branch; on a detached HEAD, the
-/// command asks for one.
+/// Inside a checkout, the pipeline is the newest of its branch, and a job's name is looked up
+/// there; on a detached HEAD, the command asks for a pipeline.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_checkouts_branch_names_the_pipeline() {
+async fn the_checkouts_branch_names_the_pipeline_and_the_jobs() {
     let sandbox = start(Config::default()).await;
     let newest = sandbox.with_store(|store| {
         let mut on_main: Vec<&store::Job> = store
@@ -264,6 +264,32 @@ async fn the_checkouts_branch_names_the_pipeline() {
         let job: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(job["pipeline"]["id"], newest, "{line}");
     }
+
+    // A job's name is looked up on the checkout's branch too, as glab does.
+    let named = super::command(&env, &["-v", "-p", "1", "get", "rspec 1/2", "-o", "json"])
+        .current_dir(&clone)
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert!(named.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("(on \"main\", the checkout's branch)"),
+        "{stderr}"
+    );
+    let job: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+    assert_eq!(job["ref"], "main");
+    assert_eq!(job["name"], "rspec 1/2");
+    let listed = super::command(&env, &["-p", "1", "artifacts", "ls", "compile"])
+        .current_dir(&clone)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "GitLab's by-ref route on the branch: {}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
 
     std::fs::write(
         clone.join(".git/HEAD"),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use gitlab_jobs_sandbox::{Config, Faults};
+use gitlab_jobs_sandbox::{Config, Faults, Sandbox};
 use serde_json::Value;
 
 use super::{run, run_with, start};
@@ -26,6 +26,18 @@ fn findings(report: &Value, kind: &str) -> Vec<(String, String, String)> {
             )
         })
         .collect()
+}
+
+/// A sandbox with `--break-contract`.
+async fn breaking_the_contract() -> Sandbox {
+    start(Config {
+        faults: Faults {
+            break_contract: true,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -120,14 +132,7 @@ async fn new_values_are_news_and_not_deviations() {
 /// pointer, with the value's type, and the exit code says so.
 #[tokio::test(flavor = "multi_thread")]
 async fn each_way_of_breaking_the_contract_is_found() {
-    let sandbox = start(Config {
-        faults: Faults {
-            break_contract: true,
-            ..Faults::default()
-        },
-        ..Config::default()
-    })
-    .await;
+    let sandbox = breaking_the_contract().await;
     let verified = run(&sandbox, &["verify", "-o", "json"]).await;
     assert_eq!(verified.code, 9, "{verified:?}");
     let report = report(&verified.stdout);
@@ -199,14 +204,7 @@ async fn each_way_of_breaking_the_contract_is_found() {
 /// appear.
 #[tokio::test(flavor = "multi_thread")]
 async fn nothing_identifying_leaves_unless_asked() {
-    let sandbox = start(Config {
-        faults: Faults {
-            break_contract: true,
-            ..Faults::default()
-        },
-        ..Config::default()
-    })
-    .await;
+    let sandbox = breaking_the_contract().await;
     let shown = run(&sandbox, &["verify", "-o", "json", "--show-values"]).await;
     let shown = report(&shown.stdout);
     assert_eq!(shown["project"], "acme/platform/api");

@@ -177,6 +177,13 @@ pub enum Command {
         #[arg(long = "input", value_name = "KEY=VALUE", value_parser = key_value)]
         inputs: Vec<(String, String)>,
     },
+    /// Show a pipeline's jobs live until it stops; the exit code says how it ended
+    #[command(long_about = WATCH_ABOUT, after_help = exit::WATCH_CODES)]
+    Watch(WatchArgs),
+    /// Hold this GitLab to the contract: read a sample of the project's jobs and report where
+    /// the answers part from it
+    #[command(long_about = VERIFY_ABOUT, after_help = exit::VERIFY_CODES)]
+    Verify(VerifyArgs),
     /// Wait until a job stops; the exit code says how it ended
     #[command(after_help = exit::WAIT_CODES)]
     Wait {
@@ -267,6 +274,69 @@ pub struct ArtifactsJob {
     pub search_recent: bool,
 }
 
+/// What `watch --help` says before its options.
+const WATCH_ABOUT: &str = "\
+Show a pipeline's jobs live until it stops; the exit code says how it ended.
+
+On a terminal the jobs are redrawn in place, stage by stage. Into a pipe or a file, a line is
+written for the pipeline and for each job when it first shows and whenever its status changes;
+with -o json or -o ndjson that line is the job as GitLab sends it.
+
+Without --pipeline, the pipeline is the newest of --ref, or of the branch checked out where the
+command runs.";
+
+/// Which pipeline `watch` shows.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The pipeline to watch
+    #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
+    pub pipeline: Option<i64>,
+    /// Watch the newest pipeline of this branch or tag
+    #[arg(long = "ref", value_name = "REF")]
+    pub r#ref: Option<String>,
+    /// Leave the trigger jobs out
+    #[arg(long)]
+    pub no_trigger_jobs: bool,
+    /// Give up after this long, such as 90s, 10m or 1h 30m (exit code 7)
+    #[arg(long, value_parser = duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub polling: Polling,
+}
+
+/// What `verify --help` says before its options.
+const VERIFY_ABOUT: &str = "\
+Hold this GitLab to the contract built into gitlab-jobs; report where its answers part from it.
+
+It only reads: the project's jobs by offset and by keyset, a sample of them one by one (the first
+of each status and each failure reason), their pipelines' jobs and trigger jobs, a few logs whole
+and one by range, and, with a CI job token, the job-token routes. Every answer is checked against
+the contract: its status and media type, the headers the contract names, and its body against
+the JSON Schema (2020-12, as OpenAPI 3.1 reads it).
+
+The report lists deviations (what the contract forbids: a missing key, a null, a wrong type, an
+undocumented status), each with its operation, JSON pointer, the value's type, how many answers
+showed it and one example; and news (what the contract allows but does not know: a new value, a
+key, a header). Names, emails, URLs, refs and log text never appear unless --show-values; the
+token never does. Attach the report to an issue: a contract change follows from it.";
+
+/// What `verify` reads and reports.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Sample this pipeline's jobs instead of the project's newest
+    #[arg(long, value_name = "PIPELINE_ID")]
+    pub pipeline: Option<i64>,
+    /// List at most this many of the project's jobs to choose the sample from
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub max_jobs: usize,
+    /// Write the report to FILE (whole, or not at all) instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Show names, refs, URLs and other text in the report's examples instead of [redacted]
+    #[arg(long)]
+    pub show_values: bool,
+}
+
 /// Which jobs `list` prints.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -287,9 +357,13 @@ pub struct ListArgs {
     /// Only jobs whose name matches this pattern (* ? [...]), such as 'rspec*'
     #[arg(long, value_name = "PATTERN", value_parser = pattern)]
     pub name: Option<glob::Pattern>,
-    /// Print at most this many jobs
+    /// Print at most this many jobs. On a terminal, list prints the newest 30 unless given
+    /// --limit or --all; into a pipe or a file, every one
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Print every job, on a terminal too
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
 }
 
 /// How a command names its job.
@@ -302,7 +376,8 @@ pub struct JobArgs {
     /// from its list
     #[arg(long, value_name = "PIPELINE_ID", conflicts_with = "ref")]
     pub pipeline: Option<i64>,
-    /// Look the job's name up in the newest pipeline of this branch or tag that has it
+    /// Look the job's name up in the newest pipeline of this branch or tag that has it; inside
+    /// a checkout, its branch unless --pipeline is given
     #[arg(long = "ref", value_name = "REF")]
     pub r#ref: Option<String>,
 }
@@ -358,6 +433,14 @@ mod tests {
         insta::assert_snapshot!("help", command.render_long_help().to_string());
         let wait = command.find_subcommand_mut("wait").expect("a wait command");
         insta::assert_snapshot!("wait_help", wait.render_long_help().to_string());
+        let verify = command
+            .find_subcommand_mut("verify")
+            .expect("a verify command");
+        insta::assert_snapshot!("verify_help", verify.render_long_help().to_string());
+        let watch = command
+            .find_subcommand_mut("watch")
+            .expect("a watch command");
+        insta::assert_snapshot!("watch_help", watch.render_long_help().to_string());
         let download = command
             .find_subcommand_mut("artifacts")
             .and_then(|artifacts| artifacts.find_subcommand_mut("download"))

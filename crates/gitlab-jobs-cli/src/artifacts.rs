@@ -13,6 +13,7 @@ use crate::args::{ArtifactsCommand, ArtifactsJob, JobArgs, Output};
 use crate::commands::{Context, print, written};
 use crate::exit;
 use crate::fail::Failure;
+use crate::lookup;
 use crate::output::{Progress, clean};
 
 /// Runs an `artifacts` command.
@@ -72,13 +73,14 @@ pub async fn run(context: &Context, command: ArtifactsCommand) -> Result<u8, Fai
 }
 
 /// The artifacts `args` names: a job by ID, a job by name in `--pipeline`, or GitLab's
-/// newest successful job of a name on `--ref`.
+/// newest successful job of a name on `--ref` (by default the checkout's branch).
 async fn artifacts_of(context: &Context, args: &ArtifactsJob) -> Result<ArtifactsOf, Failure> {
     let job = &args.job;
     let is_id = !job.job.is_empty() && job.job.bytes().all(|byte| byte.is_ascii_digit());
-    match (&job.r#ref, job.pipeline, is_id) {
+    let r#ref = if is_id { None } else { lookup::ref_of(job) };
+    match (r#ref, job.pipeline, is_id) {
         (Some(r#ref), None, false) => Ok(ArtifactsOf::Ref {
-            ref_name: r#ref.clone(),
+            ref_name: r#ref,
             job: job.job.clone(),
             search_recent: args.search_recent,
         }),
@@ -179,8 +181,9 @@ async fn download_and_extract(
         Err(err) => return Err(Failure::error(format!("{what}: extracting: {err}"))),
     };
     if context.output == Output::Table {
+        let files = if count == 1 { "file" } else { "files" };
         eprintln!(
-            "{what}: {count} files extracted into {}",
+            "{what}: {count} {files} extracted into {}",
             clean(&folder.display().to_string())
         );
     }

@@ -31,13 +31,28 @@ pub fn remotes(dir: &Path) -> Vec<Remote> {
     parse_config(&text)
 }
 
+/// The branch checked out in the repository that holds `dir`, as its `HEAD` names it; none
+/// outside a repository or on a detached `HEAD` (as in a CI job).
+pub fn branch(dir: &Path) -> Option<String> {
+    let (git_dir, _) = git_dirs(dir)?;
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let branch = head.trim().strip_prefix("ref:")?.trim();
+    Some(branch.strip_prefix("refs/heads/")?.to_owned()).filter(|branch| !branch.is_empty())
+}
+
 /// The configuration file of the repository that holds `dir`: `.git/config`, or for a
 /// worktree the one of the repository it belongs to.
 fn config_file(dir: &Path) -> Option<PathBuf> {
+    git_dirs(dir).map(|(_, common)| common.join("config"))
+}
+
+/// The git folder of the checkout that holds `dir`, with its own `HEAD`, and the folder of the
+/// repository it belongs to, with the configuration: both `.git`, except in a worktree.
+fn git_dirs(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     for folder in dir.ancestors() {
         let dot_git = folder.join(".git");
         if dot_git.is_dir() {
-            return Some(dot_git.join("config"));
+            return Some((dot_git.clone(), dot_git));
         }
         if dot_git.is_file() {
             // A worktree: `gitdir: <path>`, whose `commondir` leads to the repository.
@@ -45,8 +60,8 @@ fn config_file(dir: &Path) -> Option<PathBuf> {
             let git_dir = folder.join(text.trim().strip_prefix("gitdir:")?.trim());
             let common = std::fs::read_to_string(git_dir.join("commondir"))
                 .map(|common| git_dir.join(common.trim()))
-                .unwrap_or(git_dir);
-            return Some(common.join("config"));
+                .unwrap_or_else(|_| git_dir.clone());
+            return Some((git_dir, common));
         }
     }
     None
@@ -244,5 +259,43 @@ mod tests {
             parse_config("[remote \"a\"]\nurl = git@h:g/a.git\n[remote \"local\"]\nurl = /srv/x\n");
         assert_eq!(choose(&only, None).unwrap().unwrap().0.name, "a");
         assert_eq!(choose(&[], None).unwrap(), None);
+    }
+
+    /// A checkout's branch is its `HEAD`'s; a worktree has its own `HEAD` and shares the
+    /// repository's remotes; a detached `HEAD` has none.
+    #[test]
+    fn the_branch_is_heads_own() {
+        let root = std::env::temp_dir().join(format!("gitlab-jobs-branch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let repo = root.join("repo");
+        let tree = root.join("tree");
+        let tree_git = repo.join(".git/worktrees/tree");
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        std::fs::create_dir_all(&tree_git).unwrap();
+        std::fs::create_dir_all(tree.join("deep")).unwrap();
+        std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/feature/x\n").unwrap();
+        std::fs::write(
+            repo.join(".git/config"),
+            "[remote \"origin\"]\nurl = git@h:g/p.git\n",
+        )
+        .unwrap();
+        std::fs::write(
+            tree.join(".git"),
+            format!("gitdir: {}\n", tree_git.display()),
+        )
+        .unwrap();
+        std::fs::write(tree_git.join("commondir"), "../..\n").unwrap();
+        std::fs::write(tree_git.join("HEAD"), "ref: refs/heads/hotfix\n").unwrap();
+
+        assert_eq!(branch(&repo.join("src")).as_deref(), Some("feature/x"));
+        assert_eq!(branch(&tree.join("deep")).as_deref(), Some("hotfix"));
+        assert_eq!(remotes(&tree)[0].name, "origin");
+        std::fs::write(
+            repo.join(".git/HEAD"),
+            "0123456789abcdef0123456789abcdef01234567\n",
+        )
+        .unwrap();
+        assert_eq!(branch(&repo), None, "detached");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use futures_util::TryStreamExt;
+use futures_util::{FutureExt, TryStreamExt};
 use gitlab_jobs_client::models::{
     Bridge, CancelJobRequest, Job, JobInputValue, JobOrBridge, JobScope, JobStatus,
     JobVariableAttributes, MAX_PER_PAGE, Manual, PlayJobRequest, ProjectId, RetryJobRequest,
@@ -49,7 +49,16 @@ impl Context {
     async fn job(&self, args: &JobArgs) -> Result<lookup::Found, Failure> {
         let found = lookup::job(&self.client, &self.project, args).await?;
         if self.verbose && found.id.to_string() != args.job {
-            eprintln!("gitlab-jobs: {:?} is job {}", args.job, found.id);
+            let on = match (&args.r#ref, args.pipeline, lookup::ref_of(args)) {
+                (None, None, Some(branch)) => {
+                    format!(
+                        " (on {:?}, the checkout's branch)",
+                        crate::output::clean(&branch)
+                    )
+                }
+                _ => String::new(),
+            };
+            eprintln!("gitlab-jobs: {:?} is job {}{on}", args.job, found.id);
         }
         Ok(found)
     }
@@ -140,6 +149,8 @@ pub async fn run(context: &Context, command: Command) -> Result<u8, Failure> {
             polling,
         } => wait(context, &job, follow, timeout, polling).await,
         Command::Artifacts { .. } => unreachable!("main runs artifacts::run"),
+        Command::Watch(_) => unreachable!("main runs watch::run"),
+        Command::Verify(_) => unreachable!("main runs verify::run"),
         Command::Completions { .. } => unreachable!("answered before any configuration"),
     }
 }
@@ -150,9 +161,17 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
         .iter()
         .map(|scope| scope.as_str().into())
         .collect();
-    // Without a name filter, a small limit needs only one small page.
-    let per_page = match (args.limit, &args.name) {
-        (Some(limit), None) => (limit as u64).clamp(1, MAX_PER_PAGE),
+    // A person at a terminal sees the newest screenful at once, and is told how to see more.
+    let limit = match (args.limit, args.all) {
+        (Some(limit), _) => Some(limit),
+        (None, false) if io::stdout().is_terminal() => Some(SCREENFUL),
+        (None, _) => None,
+    };
+    let screenful = args.limit.is_none() && limit.is_some();
+    // Without a name filter, a small limit needs only one small page; one more job tells
+    // whether there are more.
+    let per_page = match (limit, &args.name) {
+        (Some(limit), None) => (limit as u64).saturating_add(1).clamp(1, MAX_PER_PAGE),
         _ => MAX_PER_PAGE,
     };
     // A pipeline's trigger jobs are few: they are read first, then placed among its jobs by
@@ -200,15 +219,27 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
     };
     let mut printer = context.printer();
     let mut progress = Progress::new();
-    let (mut listed, mut printed) = (0, 0);
-    let limit = args.limit.unwrap_or(usize::MAX);
+    let (mut listed, mut printed, mut ended) = (0, 0, false);
+    let limit = limit.unwrap_or(usize::MAX);
     let wanted = |name: &str| {
         args.name
             .as_ref()
             .is_none_or(|pattern| pattern.matches(name))
     };
     while printed < limit {
-        let next = jobs.try_next().await;
+        // Rows in hand are written before waiting for more.
+        let next = match jobs.try_next().now_or_never() {
+            Some(next) => next,
+            None => {
+                if printer.holds_rows() {
+                    progress.clear();
+                }
+                if let Stdout::Closed = written(printer.flush())? {
+                    return Ok(exit::SUCCESS);
+                }
+                jobs.try_next().await
+            }
+        };
         let job = next.map_err(|err| {
             progress.clear();
             Failure::call(&what, err)
@@ -231,6 +262,7 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
             }
         }
         let Some(job) = job else {
+            ended = true;
             break;
         };
         listed += 1;
@@ -247,8 +279,19 @@ async fn list(context: &Context, args: ListArgs) -> Result<u8, Failure> {
     if printed == 0 && context.output == Output::Table && io::stdout().is_terminal() {
         eprintln!("no jobs to show");
     }
-    print(printer.finish())
+    let outcome = print(printer.finish());
+    // Whether more would have come: unless the list is seen to end here (the page in hand
+    // holds one job more than the limit), a full screen says how to see more.
+    let more =
+        !bridges.is_empty() || !ended && !matches!(jobs.try_next().now_or_never(), Some(Ok(None)));
+    if screenful && printed == limit && more {
+        eprintln!("gitlab-jobs: the newest {limit}; --all lists every one, --limit N as many as N");
+    }
+    outcome
 }
+
+/// How many jobs `list` prints on a terminal unless told.
+const SCREENFUL: usize = 30;
 
 /// The job as GitLab sends it now. With CI_JOB_TOKEN, which GitLab takes for job lists but
 /// not for a single job, it is read from its pipeline's list where the pipeline is known.

@@ -14,6 +14,16 @@ pub const SKIPPED: u8 = 5;
 pub const MANUAL: u8 = 6;
 pub const TIMED_OUT: u8 = 7;
 pub const UNKNOWN_STATUS: u8 = 8;
+/// `verify`: GitLab's answers part from the contract.
+pub const DEVIATIONS: u8 = 9;
+
+/// What `verify --help` shows.
+pub const VERIFY_CODES: &str = "\
+Exit codes:
+  0  no deviation: every answer is as the contract says (news may still be reported)
+  1  an error: GitLab refused the project's job list, or could not be reached
+  2  wrong usage
+  9  deviations: answers the contract forbids, listed in the report";
 
 /// What `wait --help` shows.
 pub const WAIT_CODES: &str = "\
@@ -28,9 +38,27 @@ Exit codes:
   7  --timeout passed first
   8  the job stopped with a status this version does not know";
 
+/// What `watch --help` shows: the codes of `wait`, said of a pipeline.
+pub const WATCH_CODES: &str = "\
+Exit codes:
+  0  the pipeline succeeded
+  1  an error: GitLab refused, could not be reached, or the pipeline was not found
+  2  wrong usage
+  3  the pipeline failed
+  4  the pipeline was canceled
+  5  the pipeline was skipped
+  6  the pipeline is blocked: a manual job waits for someone to play it
+  7  --timeout passed first
+  8  the pipeline stopped with a status this version does not know";
+
 /// The exit code for a job that stopped.
 pub fn for_stopped(job: &Job) -> u8 {
-    match job.status {
+    for_status(&job.status)
+}
+
+/// The exit code for a job or a pipeline that stopped with `status`.
+pub fn for_status(status: &JobStatus) -> u8 {
+    match status {
         JobStatus::Success => SUCCESS,
         JobStatus::Failed => FAILED,
         JobStatus::Canceled => CANCELED,
@@ -47,6 +75,12 @@ mod tests {
     /// The help lists every code, with the number the constants give it.
     #[test]
     fn the_help_says_every_code() {
+        for (codes, of) in [(WAIT_CODES, "the job"), (WATCH_CODES, "the pipeline")] {
+            said(codes, of);
+        }
+    }
+
+    fn said(codes: &str, of: &str) {
         for (code, words) in [
             (SUCCESS, "succeeded"),
             (ERROR, "an error"),
@@ -58,11 +92,14 @@ mod tests {
             (TIMED_OUT, "--timeout"),
             (UNKNOWN_STATUS, "does not know"),
         ] {
-            let line = WAIT_CODES
+            let line = codes
                 .lines()
                 .find(|line| line.trim_start().starts_with(&format!("{code} ")))
                 .unwrap_or_else(|| panic!("no line for exit code {code}"));
             assert!(line.contains(words), "{line:?} says {words:?}");
+            if ![ERROR, USAGE, TIMED_OUT].contains(&code) {
+                assert!(line.contains(of), "{line:?} is said of {of}");
+            }
         }
     }
 }

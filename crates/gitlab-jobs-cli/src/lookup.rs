@@ -30,13 +30,14 @@ pub async fn job(client: &Client, project: &ProjectId, args: &JobArgs) -> Result
         });
     }
     let name = Name::new(&args.job);
-    let pipeline = match (args.pipeline, &args.r#ref) {
+    let pipeline = match (args.pipeline, ref_of(args)) {
         (Some(pipeline), _) => pipeline,
-        (None, Some(r#ref)) => newest_pipeline_with(client, project, r#ref, &name).await?,
+        (None, Some(r#ref)) => newest_pipeline_with(client, project, &r#ref, &name).await?,
         (None, None) => {
             return Err(Failure::usage(format!(
                 "{:?} is not a job ID; to look a job up by name, name its pipeline \
-                 (--pipeline ID) or its branch or tag (--ref NAME)",
+                 (--pipeline ID) or its branch or tag (--ref NAME), or run inside a checkout \
+                 of a branch",
                 args.job
             )));
         }
@@ -81,6 +82,16 @@ pub async fn job(client: &Client, project: &ProjectId, args: &JobArgs) -> Result
     }
 }
 
+/// The branch or tag a job's name is looked up on: `--ref`, or without `--pipeline` the branch
+/// checked out where the command runs, as glab does.
+pub fn ref_of(args: &JobArgs) -> Option<String> {
+    if args.r#ref.is_some() || args.pipeline.is_some() {
+        return args.r#ref.clone();
+    }
+    let dir = std::env::current_dir().ok()?;
+    crate::checkout::branch(&dir)
+}
+
 /// The newest pipeline on `ref` with a job that `name` names.
 async fn newest_pipeline_with(
     client: &Client,
@@ -106,6 +117,42 @@ async fn newest_pipeline_with(
         "no job named {:?} on {ref:?} in project {project}",
         name.text
     )))
+}
+
+/// The newest pipeline on `ref` that has jobs: the highest pipeline ID among the newest
+/// hundred jobs of the ref. A job retried later in an older pipeline does not hide a newer
+/// pipeline, whose jobs are among those hundred too.
+pub async fn newest_pipeline(
+    client: &Client,
+    project: &ProjectId,
+    r#ref: &str,
+) -> Result<i64, Failure> {
+    const LOOK_AT: usize = 100;
+    let mut jobs = client
+        .project_jobs(project.clone())
+        .ref_(r#ref)
+        .per_page(LOOK_AT as u64)
+        .stream();
+    let (mut newest, mut seen) = (None, 0);
+    while seen < LOOK_AT
+        && let Some(job) = jobs
+            .try_next()
+            .await
+            .map_err(|err| Failure::call(&format!("listing the jobs of {ref}"), err))?
+    {
+        // A job whose ref differs is skipped, in case a server ignores the filter.
+        if job.r#ref == r#ref
+            && let Some(pipeline) = job.pipeline.as_ref()
+        {
+            newest = newest.max(Some(pipeline.id));
+            seen += 1;
+        }
+    }
+    newest.ok_or_else(|| {
+        Failure::error(format!(
+            "no pipeline with jobs on {ref:?} in project {project}"
+        ))
+    })
 }
 
 /// A job's name as given: the exact name, or else a pattern (`rspec*`). Names such as

@@ -12,6 +12,8 @@ mod fail;
 mod hosts;
 mod lookup;
 mod output;
+mod verify;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -84,6 +86,8 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Artifacts { command } => artifacts::run(&context, command).await,
+            Command::Watch(args) => watch::run(&context, args).await,
+            Command::Verify(args) => verify::run(&context, args).await,
             command => commands::run(&context, command).await,
         }
     });

@@ -10,13 +10,16 @@ use serde::Serialize;
 
 use crate::args::Output;
 
-/// Where jobs go, in the chosen form. Tables are written when complete, since their columns
-/// are as wide as their widest cell; JSON and NDJSON are written job by job.
+/// Where jobs go, in the chosen form. JSON and NDJSON are written job by job. A table's rows
+/// are held until [`Printer::flush`], which a list calls whenever it would wait for GitLab: the
+/// columns fit the rows in hand, and widen for later rows that need it.
 pub struct Printer<W: Write> {
     out: W,
     form: Output,
     color: bool,
     rows: Vec<([String; 7], JobStatus)>,
+    /// The columns' widths so far, once the header is written.
+    widths: Option<[usize; 7]>,
     printed: usize,
 }
 
@@ -37,6 +40,7 @@ impl<W: Write> Printer<W> {
             form,
             color,
             rows: Vec::new(),
+            widths: None,
             printed: 0,
         }
     }
@@ -71,31 +75,44 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    /// Ends a list: writes the table, or closes the JSON array.
-    pub fn finish(mut self) -> io::Result<()> {
-        match self.form {
-            Output::Table if self.rows.is_empty() => {}
-            Output::Table => {
-                let mut widths = HEADER.map(width);
-                for (row, _) in &self.rows {
-                    for (width, cell) in widths.iter_mut().zip(row) {
-                        *width = (*width).max(self::width(cell));
-                    }
+    /// Whether table rows are held, to be written by [`Printer::flush`].
+    pub fn holds_rows(&self) -> bool {
+        !self.rows.is_empty()
+    }
+
+    /// Writes what is held: a table's rows, under its header the first time.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if self.form == Output::Table && !self.rows.is_empty() {
+            let first = self.widths.is_none();
+            let mut widths = self.widths.unwrap_or(HEADER.map(width));
+            for (row, _) in &self.rows {
+                for (width, cell) in widths.iter_mut().zip(row) {
+                    *width = (*width).max(self::width(cell));
                 }
+            }
+            self.widths = Some(widths);
+            if first {
                 let header = HEADER.map(str::to_owned);
                 self.out
                     .write_all(line(&header, &widths, None, self.color).as_bytes())?;
-                for (row, status) in &self.rows {
-                    let color = self.color.then(|| status_color(status));
-                    self.out
-                        .write_all(line(row, &widths, color, false).as_bytes())?;
-                }
             }
-            Output::Json if self.printed == 0 => self.out.write_all(b"[]\n")?,
-            Output::Json => self.out.write_all(b"\n]\n")?,
-            Output::Ndjson => {}
+            for (row, status) in self.rows.drain(..) {
+                let color = self.color.then(|| status_color(&status));
+                self.out
+                    .write_all(line(&row, &widths, color, false).as_bytes())?;
+            }
         }
         self.out.flush()
+    }
+
+    /// Ends a list: writes the rest of the table, or closes the JSON array.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.form {
+            Output::Json if self.printed == 0 => self.out.write_all(b"[]\n")?,
+            Output::Json => self.out.write_all(b"\n]\n")?,
+            Output::Table | Output::Ndjson => {}
+        }
+        self.flush()
     }
 
     /// Writes one job on its own: what `get` and the actions print. `job` is a job or a
@@ -171,8 +188,9 @@ impl Facts {
     }
 }
 
-/// One table line; the last column is not padded. Only the status cell is colored.
-fn line(cells: &[String; 7], widths: &[usize; 7], status: Option<&str>, bold: bool) -> String {
+/// One table line, its status in the second column; the last column is not padded. Only the
+/// status cell is colored.
+pub fn line(cells: &[String], widths: &[usize], status: Option<&str>, bold: bool) -> String {
     let mut text = String::new();
     for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
         if index > 0 {
@@ -197,7 +215,7 @@ fn line(cells: &[String; 7], widths: &[usize; 7], status: Option<&str>, bold: bo
 }
 
 /// The SGR color of a status, as GitLab's UI colors it.
-fn status_color(status: &JobStatus) -> &'static str {
+pub fn status_color(status: &JobStatus) -> &'static str {
     match status {
         JobStatus::Success => "32",
         JobStatus::Failed => "31",
@@ -289,7 +307,7 @@ pub fn clean(text: &str) -> String {
 
 /// Columns a cell takes; every character counts as one, which holds for the names and refs
 /// GitLab allows in all but East Asian wide scripts.
-fn width(text: &str) -> usize {
+pub fn width(text: &str) -> usize {
     text.chars().count()
 }
 
@@ -451,6 +469,33 @@ mod tests {
         printer.job(&second).unwrap();
         printer.finish().unwrap();
         assert!(String::from_utf8(out).unwrap().contains("\x1b["));
+    }
+
+    /// Rows written before a wait are on the screen at once; later ones widen the columns
+    /// where they need to, and the header is written once.
+    #[test]
+    fn a_table_is_written_as_its_rows_come() {
+        let first = job();
+        let mut second = job();
+        second.name = "a job with a much longer name than the first".into();
+        let mut out = Vec::new();
+        let mut printer = Printer::new(&mut out, Output::Table, false);
+        printer.job(&first).unwrap();
+        printer.flush().unwrap();
+        let early = String::from_utf8(printer.out.clone()).unwrap();
+        assert_eq!(early.lines().count(), 2, "{early}");
+        printer.job(&second).unwrap();
+        printer.job(&first).unwrap();
+        printer.flush().unwrap();
+        printer.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(text.starts_with(&early), "{text}");
+        assert_eq!(text.matches("FAILURE REASON").count(), 1, "{text}");
+        let column = |line: &str| line.find(&first.r#ref.to_string()).unwrap();
+        assert_eq!(column(lines[2]), column(lines[3]), "{text}");
+        assert!(column(lines[1]) < column(lines[2]), "{text}");
     }
 
     #[test]

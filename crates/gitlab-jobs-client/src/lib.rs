@@ -102,6 +102,7 @@ mod hooks;
 mod log;
 mod paginate;
 mod ranged;
+mod raw;
 mod redact;
 mod retry;
 mod wait;
@@ -123,6 +124,7 @@ pub use gitlab_jobs_schema as models;
 pub use hooks::{Settings, Timeouts};
 pub use log::{FollowLog, LogRead};
 pub use paginate::{ArtifactEntries, PipelineBridges, PipelineJobs, ProjectJobs};
+pub use raw::RawAnswer;
 pub use redact::Redacting;
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
 

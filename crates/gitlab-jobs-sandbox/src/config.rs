@@ -194,6 +194,12 @@ pub struct Faults {
     /// connection drops.
     #[arg(long, default_value_t = 0.0, value_parser = share)]
     pub broken_downloads: f64,
+    /// Answer against the contract, for trying a checker of it such as `gitlab-jobs verify`:
+    /// a job without `stage`, with a null `name` and a text `allow_failure`; a trigger jobs
+    /// list answered 410; logs as text/html, a part of one without `Content-Range`; a job
+    /// list's `X-Per-Page` not a number; and a key and a header no contract names.
+    #[arg(long)]
+    pub break_contract: bool,
 }
 
 /// How running jobs' logs grow: every `every`, each running build's log gets `bytes` more
@@ -444,6 +450,7 @@ mod tests {
                 dropped: 0.1,
                 redirect_logs: true,
                 broken_downloads: 0.0,
+                break_contract: false,
             }
         );
         assert_eq!(set.gitlab_version, Version::new(19, 2, 0));

@@ -63,6 +63,7 @@ async fn decide(app: &App, request: Request, next: Next) -> Response {
         }
     };
     match fate {
+        Fate::Served if faults.break_contract => crate::broken::answer(request, next).await,
         Fate::Served => next.run(request).await,
         Fate::ServerError(500) => {
             let body = serde_json::json!({"message": "500 Internal Server Error"});

@@ -22,6 +22,7 @@
 mod artifact_routes;
 pub mod artifacts;
 pub mod auth;
+mod broken;
 pub mod config;
 pub mod contract;
 pub mod data;

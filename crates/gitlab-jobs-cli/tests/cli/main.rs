@@ -19,6 +19,8 @@ mod hostile_logs;
 #[cfg(unix)]
 mod terminal;
 mod unreliable;
+mod verify;
+mod watch;
 
 /// What a run printed and how it ended.
 #[derive(Debug)]

@@ -332,7 +332,8 @@ pub struct VerifyArgs {
     /// Write the report to FILE (whole, or not at all) instead of stdout
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
-    /// Show names, refs, URLs and other text in the report's examples instead of [redacted]
+    /// Show names, refs, URLs and other text in the report's examples, which are redacted
+    /// otherwise
     #[arg(long)]
     pub show_values: bool,
 }

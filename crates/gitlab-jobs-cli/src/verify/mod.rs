@@ -153,6 +153,7 @@ impl Verifier<'_> {
             self.logs(&sample).await?;
         }
         let mut trigger_jobs = 0;
+        let mut route = None;
         for pipeline in pipelines {
             if args.pipeline != Some(pipeline) {
                 let path = format!("/projects/{p}/pipelines/{pipeline}/jobs?per_page=100");
@@ -166,7 +167,11 @@ impl Verifier<'_> {
             if answer.status.is_success() {
                 trigger_jobs += listed(&answer).len();
             }
-            self.trigger_jobs_route(pipeline, version).await?;
+            route = Some(self.trigger_jobs_route(pipeline, version).await?);
+        }
+        if let Some(route) = route {
+            self.report
+                .behaviour("the trigger_jobs route (GitLab 19.2)", route);
         }
         let statuses: BTreeSet<&str> = jobs.iter().map(|job| job.status.as_str()).collect();
         let reasons: BTreeSet<&str> = jobs
@@ -339,18 +344,18 @@ impl Verifier<'_> {
     }
 
     /// The `trigger_jobs` route, new in GitLab 19.2: not asked of an older GitLab, and a 404
-    /// from GitLab's router, where the version is unknown, is the route missing.
+    /// from GitLab's router, where the version is unknown, is the route missing. Answers what
+    /// the route showed.
     async fn trigger_jobs_route(
         &mut self,
         pipeline: i64,
         version: Option<(u32, u32)>,
-    ) -> Result<(), Failure> {
+    ) -> Result<String, Failure> {
         if let Some(version) = version.filter(|version| *version < (19, 2)) {
-            self.report.not_checked.push(format!(
-                "list_pipeline_trigger_jobs: GitLab {}.{} has no such route (since 19.2)",
+            return Ok(format!(
+                "not asked: GitLab {}.{} has only the bridges route",
                 version.0, version.1
             ));
-            return Ok(());
         }
         let path = format!(
             "/projects/{}/pipelines/{pipeline}/trigger_jobs?per_page=100",
@@ -359,15 +364,10 @@ impl Verifier<'_> {
         let answer = self.read("list_pipeline_trigger_jobs", &path, &[]).await?;
         let body: Value = serde_json::from_slice(&answer.body).unwrap_or_default();
         if version.is_none() && answer.status.as_u16() == 404 && body.get("error").is_some() {
-            self.report.not_checked.push(
-                "list_pipeline_trigger_jobs: GitLab's router does not know the route (before \
-                 19.2)"
-                    .into(),
-            );
-            return Ok(());
+            return Ok("missing: GitLab's router does not know it (GitLab before 19.2)".into());
         }
         self.check("list_pipeline_trigger_jobs", &answer);
-        Ok(())
+        Ok(format!("served ({})", answer.status.as_u16()))
     }
 
     /// Reads `path` for `operation` and checks the answer.

@@ -72,6 +72,10 @@ async fn the_sandbox_keeps_the_contract() {
     let behaviour = report["behaviour"].to_string();
     assert!(behaviour.contains("206 with Content-Range"), "{behaviour}");
     assert!(behaviour.contains("honoured"), "{behaviour}");
+    assert!(
+        behaviour.contains("served (200)"),
+        "the trigger_jobs route: {behaviour}"
+    );
 
     // One pipeline's jobs, trigger jobs among them, keep it too.
     let pipeline = sandbox.with_store(|store| {
@@ -98,6 +102,30 @@ async fn the_sandbox_keeps_the_contract() {
         text.stdout.contains("0 deviations, 0 news"),
         "{}",
         text.stdout
+    );
+}
+
+/// An older GitLab keeps the contract too, and the report says what it lacks: the
+/// trigger_jobs route (19.2) and ranged logs (19.5).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_gitlab_shows_what_it_lacks() {
+    let sandbox = start(Config {
+        gitlab_version: gitlab_jobs_sandbox::Version::new(19, 1, 0),
+        ..Config::default()
+    })
+    .await;
+    let verified = run(&sandbox, &["verify", "-o", "json"]).await;
+    assert_eq!(verified.code, 0, "{verified:?}");
+    let report = report(&verified.stdout);
+    assert_eq!(findings(&report, "deviations"), vec![], "{report:#}");
+    let behaviour = report["behaviour"].to_string();
+    assert!(
+        behaviour.contains("not asked: GitLab 19.1 has only the bridges route"),
+        "{behaviour}"
+    );
+    assert!(
+        behaviour.contains("not served: the whole log came (200)"),
+        "{behaviour}"
     );
 }
 

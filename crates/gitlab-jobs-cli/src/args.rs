@@ -310,7 +310,7 @@ Hold this GitLab to the contract built into gitlab-jobs; report where its answer
 
 It only reads: the project's jobs by offset and by keyset, a sample of them one by one (the first
 of each status and each failure reason), their pipelines' jobs and trigger jobs, a few logs whole
-and one by range, and, with a CI job token, the job-token routes. Every answer is checked against
+and one by range, one artifacts archive's entries, and, with a CI job token, the job-token routes. Every answer is checked against
 the contract: its status and media type, the headers the contract names, and its body against
 the JSON Schema (2020-12, as OpenAPI 3.1 reads it).
 

@@ -1,7 +1,7 @@
 //! `verify`: holds a GitLab to the contract built into this binary. It calls only read
 //! operations, over a sample of a project's jobs (every status present, each failure reason,
-//! their pipelines and trigger jobs, a log whole and by range), checks every answer, and
-//! reports deviations and news, redacted.
+//! their pipelines and trigger jobs, a log whole and by range, an artifacts archive's
+//! entries), checks every answer, and reports deviations and news, redacted.
 
 mod contract;
 mod report;
@@ -96,6 +96,8 @@ struct Listed {
     failure_reason: Option<String>,
     pipeline: Option<i64>,
     r#ref: Option<String>,
+    /// Whether it has an artifacts archive (`artifacts_file`).
+    archive: bool,
 }
 
 impl Verifier<'_> {
@@ -152,6 +154,7 @@ impl Verifier<'_> {
                 .await?;
             self.logs(&sample).await?;
         }
+        self.artifacts_browser(&jobs, version).await?;
         let mut trigger_jobs = 0;
         let mut route = None;
         for pipeline in pipelines {
@@ -343,6 +346,38 @@ impl Verifier<'_> {
         Ok(())
     }
 
+    /// The artifacts browser (GitLab 18.8) of the newest listed job with an archive, whole.
+    async fn artifacts_browser(
+        &mut self,
+        jobs: &[Listed],
+        version: Option<(u32, u32)>,
+    ) -> Result<(), Failure> {
+        const WHAT: &str = "the artifacts browser (GitLab 18.8)";
+        if let Some(version) = version.filter(|version| *version < (18, 8)) {
+            let seen = format!("not asked: GitLab {}.{}", version.0, version.1);
+            self.report.behaviour(WHAT, seen);
+            return Ok(());
+        }
+        let Some(job) = jobs.iter().find(|job| job.archive) else {
+            self.report
+                .behaviour(WHAT, "not asked: no listed job has an artifacts archive");
+            return Ok(());
+        };
+        let path = format!(
+            "/projects/{}/jobs/{}/artifacts/tree?recursive=true&per_page=100",
+            self.project, job.id
+        );
+        let answer = self
+            .checked("list_job_artifact_entries", &path, &[])
+            .await?;
+        let seen = match answer.status.as_u16() {
+            200 => format!("served: {} entries of one archive", listed_len(&answer)),
+            other => format!("answered {other}"),
+        };
+        self.report.behaviour(WHAT, seen);
+        Ok(())
+    }
+
     /// The `trigger_jobs` route, new in GitLab 19.2: not asked of an older GitLab, and a 404
     /// from GitLab's router, where the version is unknown, is the route missing. Answers what
     /// the route showed.
@@ -451,9 +486,18 @@ fn listed(answer: &RawAnswer) -> Vec<Listed> {
                 failure_reason: job["failure_reason"].as_str().map(str::to_owned),
                 pipeline: job["pipeline"]["id"].as_i64(),
                 r#ref: job["ref"].as_str().map(str::to_owned),
+                archive: job["artifacts_file"].is_object(),
             })
         })
         .collect()
+}
+
+/// How many items a list answer holds.
+fn listed_len(answer: &RawAnswer) -> usize {
+    match serde_json::from_slice::<Value>(&answer.body) {
+        Ok(Value::Array(items)) => items.len(),
+        _ => 0,
+    }
 }
 
 /// The jobs read one by one: the first few of each status and of each failure reason, so that
@@ -480,6 +524,7 @@ fn sample(jobs: &[Listed]) -> Vec<Listed> {
                 failure_reason: job.failure_reason.clone(),
                 pipeline: job.pipeline,
                 r#ref: job.r#ref.clone(),
+                archive: job.archive,
             });
         }
     }
@@ -562,6 +607,7 @@ mod tests {
             failure_reason: reason.map(str::to_owned),
             pipeline: Some(id / 10),
             r#ref: Some("main".into()),
+            archive: false,
         }
     }
 

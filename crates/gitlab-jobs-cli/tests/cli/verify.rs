@@ -63,6 +63,7 @@ async fn the_sandbox_keeps_the_contract() {
         "list_pipeline_trigger_jobs",
         "get_job",
         "get_job_log",
+        "list_job_artifact_entries",
     ] {
         assert!(
             operations.contains(operation),
@@ -76,6 +77,7 @@ async fn the_sandbox_keeps_the_contract() {
         behaviour.contains("served (200)"),
         "the trigger_jobs route: {behaviour}"
     );
+    assert!(behaviour.contains("entries of one archive"), "{behaviour}");
 
     // One pipeline's jobs, trigger jobs among them, keep it too.
     let pipeline = sandbox.with_store(|store| {

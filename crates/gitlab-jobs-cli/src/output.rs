@@ -339,6 +339,16 @@ pub fn say_retry(wait: &gitlab_jobs_client::RetryWait, verbose: bool) {
     );
     let clear = if terminal { "\r\x1b[2K" } else { "" };
     let _ = writeln!(io::stderr(), "{clear}{again}");
+    NOTICES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Lines said on stderr by [`say_retry`] so far: a drawing redrawn in place (`watch`) goes up
+/// over them too.
+static NOTICES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many lines [`say_retry`] has said.
+pub fn notices() -> usize {
+    NOTICES.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A wait as a person reads it: whole seconds from a second on, else milliseconds.

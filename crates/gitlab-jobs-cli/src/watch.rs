@@ -259,6 +259,9 @@ enum View {
 struct Live {
     /// Lines of the last drawing, to go back up over.
     drawn: usize,
+    /// Notices said on stderr before the last drawing (a wait for a rate limit): those said
+    /// since stand below it, and are gone over too.
+    notices: usize,
 }
 
 impl Live {
@@ -266,12 +269,18 @@ impl Live {
         let size = terminal_size::terminal_size()
             .map(|(width, height)| (usize::from(width.0), usize::from(height.0)))
             .filter(|&(width, height)| width > 0 && height > 0);
-        let lines = frame(pipeline, color, size);
+        self.draw(out, &frame(pipeline, color, size), crate::output::notices())
+    }
+
+    /// Draws `lines` over the last drawing and the `notices` said since.
+    fn draw(&mut self, out: &mut impl Write, lines: &[String], notices: usize) -> io::Result<()> {
         let mut text = String::new();
-        if self.drawn > 0 {
-            write!(text, "\r\x1b[{}A\x1b[J", self.drawn).expect("a string");
+        let up = self.drawn + notices.saturating_sub(self.notices);
+        self.notices = notices;
+        if self.drawn > 0 && up > 0 {
+            write!(text, "\r\x1b[{up}A\x1b[J").expect("a string");
         }
-        for line in &lines {
+        for line in lines {
             text.push_str(line);
             text.push('\n');
         }
@@ -558,6 +567,22 @@ mod tests {
         );
         let colored = frame(&pipeline, true, Some((30, 8)));
         assert!(colored.iter().any(|line| line.contains("\x1b[31mfailed")));
+    }
+
+    /// A redrawing goes up over the last drawing and over the notices said below it since.
+    #[test]
+    fn a_redrawing_goes_up_over_notices_too() {
+        let lines = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let mut live = Live::default();
+        let mut out = Vec::new();
+        live.draw(&mut out, &lines, 5).unwrap();
+        assert_eq!(out, b"a\nb\nc\n");
+        out.clear();
+        live.draw(&mut out, &lines, 5).unwrap();
+        assert!(out.starts_with(b"\r\x1b[3A\x1b[J"), "{out:?}");
+        out.clear();
+        live.draw(&mut out, &lines, 7).unwrap();
+        assert!(out.starts_with(b"\r\x1b[5A\x1b[J"), "two notices: {out:?}");
     }
 
     #[test]

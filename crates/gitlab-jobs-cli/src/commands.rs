@@ -371,35 +371,14 @@ async fn wait(
 ) -> Result<u8, Failure> {
     // --timeout bounds the whole wait, the job's lookup and every call included: each ends by
     // then, whatever GitLab does.
-    let started = Instant::now();
-    let deadline = timeout.and_then(|timeout| started.checked_add(timeout));
-    let context = &match deadline {
-        Some(deadline) => Context {
-            client: without_call_limit(&context.client).with_deadline(deadline),
-            ..context.clone()
-        },
-        None => context.clone(),
-    };
-    let limit = deadline.zip(timeout);
-    let outcome = waited(context, job, follow, limit, polling).await;
-    let job = match (outcome, timeout) {
-        (Ok(job), _) => job,
-        (Err(Waited::Out(id, timeout, status)), _) => {
-            return Err(timed_out(&id, timeout, status));
+    let (context, limit) = &within(context, timeout);
+    let outcome = waited(context, job, follow, *limit, polling).await;
+    let job = match outcome {
+        Ok(job) => job,
+        Err(Waited::Out(id, timeout, status)) => {
+            return Err(not_stopped(&format!("job {id}"), timeout, status));
         }
-        // A call gave up by the deadline: the wait's timeout passed first.
-        (Err(Waited::Failed(failure)), Some(timeout)) if failure.code == exit::TIMED_OUT => {
-            return Err(Failure {
-                message: format!(
-                    "gave up waiting after {}: {}",
-                    humantime::format_duration(timeout),
-                    failure.message
-                ),
-                code: exit::TIMED_OUT,
-                ..failure
-            });
-        }
-        (Err(Waited::Failed(failure)), _) => return Err(failure),
+        Err(Waited::Failed(failure)) => return Err(gave_up("waiting", *limit, failure)),
     };
     let id = job.id;
     let outcome = format!(
@@ -514,16 +493,55 @@ async fn poll_until_stopped(
     }
 }
 
-fn timed_out(id: &str, timeout: Duration, status: Option<JobStatus>) -> Failure {
+/// `context` with `timeout` over all it does from now: a client whose every call ends by the
+/// deadline, which comes with the timeout.
+pub fn within(
+    context: &Context,
+    timeout: Option<Duration>,
+) -> (Context, Option<(Instant, Duration)>) {
+    let limit = timeout.and_then(|timeout| {
+        Instant::now()
+            .checked_add(timeout)
+            .map(|deadline| (deadline, timeout))
+    });
+    let context = match limit {
+        Some((deadline, _)) => Context {
+            client: without_call_limit(&context.client).with_deadline(deadline),
+            ..context.clone()
+        },
+        None => context.clone(),
+    };
+    (context, limit)
+}
+
+/// `what` (`job 12`, `pipeline 48`) had not stopped within `timeout`: exit code 7, saying
+/// where it was.
+pub fn not_stopped(what: &str, timeout: Duration, status: Option<JobStatus>) -> Failure {
     let was = status
         .map(|status| format!(" (it was {})", crate::output::clean(status.as_str())))
         .unwrap_or_default();
     Failure {
         code: exit::TIMED_OUT,
         ..Failure::error(format!(
-            "job {id} had not stopped within {}{was}",
+            "{what} had not stopped within {}{was}",
             humantime::format_duration(timeout)
         ))
+    }
+}
+
+/// `failure`, and if a call gave up at `limit`'s deadline, said as `doing` (`waiting`) having
+/// run out of its timeout.
+pub fn gave_up(doing: &str, limit: Option<(Instant, Duration)>, failure: Failure) -> Failure {
+    match limit {
+        Some((_, timeout)) if failure.code == exit::TIMED_OUT => Failure {
+            message: format!(
+                "gave up {doing} after {}: {}",
+                humantime::format_duration(timeout),
+                failure.message
+            ),
+            ..failure
+        },
+        _ => failure,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Naming a job: by ID, or by name within a pipeline or on a ref, as people do in GitLab's UI.
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use gitlab_jobs_client::Client;
 use gitlab_jobs_client::models::{Job, ProjectId};
 
@@ -99,18 +99,10 @@ async fn newest_pipeline_with(
     r#ref: &str,
     name: &Name,
 ) -> Result<i64, Failure> {
-    let mut jobs = client.project_jobs(project.clone()).ref_(r#ref).stream();
-    while let Some(job) = jobs
-        .try_next()
-        .await
-        .map_err(|err| Failure::call(&format!("listing the jobs of {ref}"), err))?
-    {
-        // A job whose ref differs is skipped, in case a server ignores the filter.
-        if job.r#ref == r#ref
-            && name.matches(&job.name)
-            && let Some(pipeline) = job.pipeline.as_ref()
-        {
-            return Ok(pipeline.id);
+    let mut pipelines = pipelines_on(client, project, r#ref, None);
+    while let Some((job, pipeline)) = pipelines.try_next().await? {
+        if name.matches(&job.name) {
+            return Ok(pipeline);
         }
     }
     Err(Failure::error(format!(
@@ -128,31 +120,41 @@ pub async fn newest_pipeline(
     r#ref: &str,
 ) -> Result<i64, Failure> {
     const LOOK_AT: usize = 100;
-    let mut jobs = client
-        .project_jobs(project.clone())
-        .ref_(r#ref)
-        .per_page(LOOK_AT as u64)
-        .stream();
-    let (mut newest, mut seen) = (None, 0);
-    while seen < LOOK_AT
-        && let Some(job) = jobs
-            .try_next()
-            .await
-            .map_err(|err| Failure::call(&format!("listing the jobs of {ref}"), err))?
-    {
-        // A job whose ref differs is skipped, in case a server ignores the filter.
-        if job.r#ref == r#ref
-            && let Some(pipeline) = job.pipeline.as_ref()
-        {
-            newest = newest.max(Some(pipeline.id));
-            seen += 1;
-        }
-    }
+    let newest = pipelines_on(client, project, r#ref, Some(LOOK_AT as u64))
+        .take(LOOK_AT)
+        .try_fold(None, |newest, (_, pipeline)| async move {
+            Ok(newest.max(Some(pipeline)))
+        })
+        .await?;
     newest.ok_or_else(|| {
         Failure::error(format!(
             "no pipeline with jobs on {ref:?} in project {project}"
         ))
     })
+}
+
+/// The project's jobs on `ref`, newest first, each with its pipeline (`per_page` at a time, or
+/// GitLab's default). A job whose ref differs
+/// is skipped, in case a server ignores the filter.
+fn pipelines_on<'a>(
+    client: &Client,
+    project: &'a ProjectId,
+    r#ref: &'a str,
+    per_page: Option<u64>,
+) -> impl futures_util::Stream<Item = Result<(Job, i64), Failure>> + Unpin + 'a {
+    let mut jobs = client.project_jobs(project.clone()).ref_(r#ref);
+    if let Some(per_page) = per_page {
+        jobs = jobs.per_page(per_page);
+    }
+    jobs.stream()
+        .map_err(move |err| Failure::call(&format!("listing the jobs of {ref}"), err))
+        .try_filter_map(move |job| {
+            let pipeline = job.pipeline.as_ref().map(|pipeline| pipeline.id);
+            let on_ref = job.r#ref == r#ref;
+            futures_util::future::ready(Ok(pipeline
+                .filter(|_| on_ref)
+                .map(|pipeline| (job, pipeline))))
+        })
 }
 
 /// A job's name as given: the exact name, or else a pattern (`rspec*`). Names such as

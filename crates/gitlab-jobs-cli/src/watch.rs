@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::TryStreamExt;
 use gitlab_jobs_client::models::{Bridge, Job, JobBasic, JobStatus, Manual};
 
 use crate::args::{Output, WatchArgs};
 use crate::checkout;
-use crate::commands::{Context, Stdout, without_call_limit, written};
+use crate::commands::{Context, Stdout, gave_up, not_stopped, within, written};
 use crate::exit;
 use crate::fail::Failure;
 use crate::lookup;
@@ -20,22 +20,11 @@ use crate::output::{clean, color_stdout, duration, line, status_color, width};
 /// Runs `watch`, and answers the exit code of the pipeline's outcome.
 pub async fn run(context: &Context, args: WatchArgs) -> Result<u8, Failure> {
     // --timeout bounds the whole watch, as it does a wait: every call ends by then.
-    let limit = args.timeout.and_then(|timeout| {
-        Instant::now()
-            .checked_add(timeout)
-            .map(|deadline| (deadline, timeout))
-    });
-    let context = &match limit {
-        Some((deadline, _)) => Context {
-            client: without_call_limit(&context.client).with_deadline(deadline),
-            ..context.clone()
-        },
-        None => context.clone(),
-    };
-    let id = match pipeline_of(context, &args).await {
-        Err(failure) => return Err(out_of_time(failure, limit)),
-        Ok(id) => id,
-    };
+    let (context, limit) = &within(context, args.timeout);
+    let limit = *limit;
+    let id = pipeline_of(context, &args)
+        .await
+        .map_err(|failure| gave_up("watching", limit, failure))?;
     let bridges = !args.no_trigger_jobs && !context.job_token;
     let live = context.output == Output::Table
         && io::stdout().is_terminal()
@@ -47,10 +36,9 @@ pub async fn run(context: &Context, args: WatchArgs) -> Result<u8, Failure> {
     };
     let mut out = io::stdout().lock();
     loop {
-        let pipeline = match read(context, id, bridges).await {
-            Ok(pipeline) => pipeline,
-            Err(failure) => return Err(out_of_time(failure, limit)),
-        };
+        let pipeline = read(context, id, bridges)
+            .await
+            .map_err(|failure| gave_up("watching", limit, failure))?;
         let shown = match &mut view {
             View::Live(live) => live.show(&mut out, &pipeline, color_stdout()),
             View::Changes(changes) => changes.show(&mut out, &pipeline, context.output),
@@ -72,17 +60,11 @@ pub async fn run(context: &Context, args: WatchArgs) -> Result<u8, Failure> {
         if let Some((deadline, timeout)) = limit
             && Instant::now() >= deadline
         {
-            let was = pipeline
-                .status
-                .map(|status| format!(" (it was {})", clean(status.as_str())))
-                .unwrap_or_default();
-            return Err(Failure {
-                code: exit::TIMED_OUT,
-                ..Failure::error(format!(
-                    "pipeline {id} had not stopped within {}{was}",
-                    humantime::format_duration(timeout)
-                ))
-            });
+            return Err(not_stopped(
+                &format!("pipeline {id}"),
+                timeout,
+                pipeline.status,
+            ));
         }
     }
 }
@@ -115,21 +97,6 @@ async fn pipeline_of(context: &Context, args: &WatchArgs) -> Result<i64, Failure
         );
     }
     Ok(id)
-}
-
-/// A call that gave up at the deadline, said as the watch's timeout.
-fn out_of_time(failure: Failure, limit: Option<(Instant, Duration)>) -> Failure {
-    match limit {
-        Some((_, timeout)) if failure.code == exit::TIMED_OUT => Failure {
-            message: format!(
-                "gave up watching after {}: {}",
-                humantime::format_duration(timeout),
-                failure.message
-            ),
-            ..failure
-        },
-        _ => failure,
-    }
 }
 
 /// One of a pipeline's jobs: what a person is shown, and what GitLab sent, for JSON.
